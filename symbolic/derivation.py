@@ -1,0 +1,376 @@
+"""Derivations: chains of claims, each with its reason, decided by :mod:`symbolic.check`.
+
+A :class:`Step` is one inference: ``lhs <relation> rhs`` because of ``reason``.
+A :class:`Derivation` is a title, explicit :class:`Assumption` objects and a
+sequence of steps; consecutive steps whose left side is the previous right side
+form a chain ``a = b = c <= d``.  It may also hold :class:`Claim` objects, the
+homework's statements *as stated*, which are checked and may come out false
+(with a counterexample) without making the derivation fail.
+
+``Derivation.check()`` returns an immutable :class:`CheckedDerivation` holding
+one :class:`~symbolic.check.Verdict` per step and claim, the status of the whole
+(the weakest step status, and the goal reached by an unbroken chain), and the
+named ``results``.
+
+Examples
+--------
+>>> import sympy as sp
+>>> x = sp.Symbol('x', positive=True)
+>>> d = Derivation(
+...     title="A toy identity",
+...     steps=[Step(sp.log(x**2), 2*sp.log(x), "the power rule, valid for x > 0"),
+...            Step(2*sp.log(x), sp.log(x) + sp.log(x), "doubling")],
+...     goals=[Goal(sp.log(x**2), sp.log(x) + sp.log(x))])
+>>> checked = d.check()
+>>> checked.status, [v.status for v in checked.verdicts]
+('proved', ['proved', 'proved'])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import sympy as sp
+
+from .check import DEFAULT_BUDGET, RELATIONS, Verdict, claim, verify, verify_many, weakest
+
+__all__ = ["Assumption", "Step", "Claim", "Goal", "Exhibit", "Derivation", "CheckedDerivation",
+           "symbol_assumptions", "result_to_json"]
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """An explicit assumption, printed with the derivation.
+
+    ``condition`` (a SymPy relational, optional) is handed to the checker: it
+    restricts the numeric sampling and, when of the form ``symbol > 0``, gives
+    the symbol that sign in the proof.  An assumption without a condition (such
+    as "p and q are normalised densities") is stated, and the steps that use it
+    say so in their reasons.
+    """
+
+    text: str
+    condition: Any = None
+
+    def __post_init__(self):
+        if not isinstance(self.text, str) or not self.text.strip():
+            raise ValueError("an assumption needs a non-empty text")
+
+
+def symbol_assumptions(symbols) -> tuple[Assumption, ...]:
+    """Assumptions carried by SymPy symbols (positive, integer ...), grouped, as printable objects.
+
+    >>> import sympy as sp
+    >>> s, t, n = sp.Symbol('s', positive=True), sp.Symbol('t', positive=True), sp.Symbol('n', integer=True)
+    >>> [a.text for a in symbol_assumptions([s, t, n])]
+    ['$n$ is an integer', '$s, t > 0$']
+    """
+    groups: dict[str, list[str]] = {}
+    for s in sorted(set(symbols), key=str):
+        if s.is_integer:
+            fact = ("positive integer" if s.is_positive else
+                    "non-negative integer" if s.is_nonnegative else "integer")
+        elif s.is_positive:
+            fact = "> 0"
+        elif s.is_nonnegative:
+            fact = r"\ge 0"
+        elif s.is_real:
+            fact = "real"
+        else:
+            continue
+        groups.setdefault(fact, []).append(sp.latex(s))
+    out = []
+    for fact, names in groups.items():
+        listed = ", ".join(names)
+        if fact in ("> 0", r"\ge 0"):
+            out.append(Assumption(f"${listed} {fact}$"))
+        else:
+            plural = len(names) > 1
+            noun = {"real": "real", "integer": "integer"}.get(fact, fact)
+            article = "" if plural or noun == "real" else ("an " if noun[0] in "aeiou" else "a ")
+            noun = noun + "s" if plural and noun != "real" else noun
+            out.append(Assumption(f"${listed}$ {'are' if plural else 'is'} {article}{noun}"))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One inference ``lhs <relation> rhs``, justified by ``reason``.
+
+    Parameters
+    ----------
+    lhs, rhs : SymPy expressions or matrices (``lhs`` may be a ``sympy.Limit``).
+    reason : the human justification, printed beside the step.
+    relation : ``'=='`` (default), ``'<='``, ``'<'``, ``'>='`` or ``'>'``.
+    assumptions : extra assumptions for this step only.
+    cases : an exhaustive list of substitutions (the step is then decided case
+        by case in exact arithmetic; the reason must say why the list is exhaustive).
+    heading : starts a new block of the derivation under this heading.
+    lhs_tex, rhs_tex : LaTeX to print instead of SymPy's (for readability only;
+        the check always uses the expressions).
+    """
+
+    lhs: Any
+    rhs: Any
+    reason: str
+    relation: str = "=="
+    assumptions: tuple = ()
+    cases: Sequence[Mapping] | None = None
+    heading: str | None = None
+    lhs_tex: str | None = None
+    rhs_tex: str | None = None
+
+    def __post_init__(self):
+        if self.relation not in RELATIONS:
+            raise ValueError(f"relation must be one of {RELATIONS}, not {self.relation!r}")
+        if not isinstance(self.reason, str) or not self.reason.strip():
+            raise ValueError("every step needs a reason")
+        object.__setattr__(self, "lhs", _freeze(self.lhs))
+        object.__setattr__(self, "rhs", _freeze(self.rhs))
+        object.__setattr__(self, "assumptions", tuple(self.assumptions))
+
+    def check(self, assumptions=(), budget=DEFAULT_BUDGET, seed=0) -> Verdict:
+        return verify(self.lhs, self.rhs, tuple(assumptions) + self.assumptions,
+                      relation=self.relation, budget=budget, cases=self.cases, seed=seed)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement *as stated in the homework*: checked, reported true or false.
+
+    A false claim is a result, not a failure of the derivation: its verdict
+    carries the counterexample, and the derivation goes on to prove the
+    corrected statement.
+    """
+
+    text: str
+    lhs: Any
+    rhs: Any
+    relation: str = "=="
+    cases: Sequence[Mapping] | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "lhs", _freeze(self.lhs))
+        object.__setattr__(self, "rhs", _freeze(self.rhs))
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What the derivation establishes: ``lhs <relation> rhs``, reached by a chain of steps."""
+
+    lhs: Any
+    rhs: Any
+    relation: str = "=="
+
+    def __post_init__(self):
+        object.__setattr__(self, "lhs", _freeze(self.lhs))
+        object.__setattr__(self, "rhs", _freeze(self.rhs))
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    """A named object shown with the derivation (a mask, a table of numbers)."""
+
+    label: str
+    value: Any
+    caption: str = ""
+
+
+def _freeze(value):
+    if isinstance(value, sp.MatrixBase):
+        return sp.ImmutableMatrix(value)
+    if isinstance(value, (int, float)):
+        return sp.sympify(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A titled chain of checked steps under explicit assumptions.
+
+    Parameters
+    ----------
+    title : printed heading.
+    steps : the :class:`Step` objects, in order.
+    assumptions : explicit :class:`Assumption` objects; the assumptions carried
+        by the symbols themselves are added automatically when printed.
+    goals : :class:`Goal` objects; the whole is proved when, for each goal, a
+        chain of steps leads from its ``lhs`` to its ``rhs`` and every step is proved.
+    claims : the homework's statements as stated (:class:`Claim`).
+    results : named final formulas and numbers (exported to JSON).
+    notes : paragraphs of prose (``$...$`` for inline mathematics).
+    exhibits : named objects to display (:class:`Exhibit`).
+    id : the problem id this derivation belongs to (optional).
+    """
+
+    title: str
+    steps: Sequence[Step] = ()
+    assumptions: Sequence[Assumption] = ()
+    goals: Sequence[Goal] = ()
+    claims: Sequence[Claim] = ()
+    results: Mapping[str, Any] = field(default_factory=dict)
+    notes: Sequence[str] = ()
+    exhibits: Sequence[Exhibit] = ()
+    id: str = ""
+
+    def __post_init__(self):
+        for name in ("steps", "assumptions", "goals", "claims", "notes", "exhibits"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "results", dict(self.results))
+        if not self.title.strip():
+            raise ValueError("a derivation needs a title")
+        if not self.steps and not self.claims:
+            raise ValueError(f"derivation {self.title!r} has no steps")
+        for s in self.steps:
+            if not isinstance(s, Step):
+                raise ValueError(f"derivation {self.title!r}: {s!r} is not a Step")
+
+    def all_assumptions(self) -> tuple[Assumption, ...]:
+        """Explicit assumptions followed by those the symbols carry."""
+        symbols = set()
+        for s in self.steps:
+            for side in (s.lhs, s.rhs):
+                symbols |= getattr(side, "free_symbols", set())
+        return self.assumptions + symbol_assumptions(
+            x for x in symbols if isinstance(x, sp.Symbol) and not isinstance(x, sp.Dummy))
+
+    def check(self, budget: float | None = DEFAULT_BUDGET, seed: int = 0) -> "CheckedDerivation":
+        """Verify every step and claim; return the immutable checked result."""
+        jobs = [claim(s.lhs, s.rhs, self.assumptions + s.assumptions, relation=s.relation,
+                      cases=s.cases, seed=seed) for s in self.steps]
+        jobs += [claim(c.lhs, c.rhs, self.assumptions, relation=c.relation, cases=c.cases, seed=seed)
+                 for c in self.claims]
+        verdicts = verify_many(jobs, budget=budget)          # steps are independent: in parallel
+        return CheckedDerivation(self, tuple(verdicts[:len(self.steps)]),
+                                 tuple(verdicts[len(self.steps):]))
+
+    def _repr_latex_(self):
+        from .latex import derivation_latex
+        return derivation_latex(self.check())
+
+
+@dataclass(frozen=True)
+class CheckedDerivation:
+    """A derivation together with the verdict of each step and claim."""
+
+    derivation: Derivation
+    verdicts: tuple[Verdict, ...]
+    claim_verdicts: tuple[Verdict, ...] = ()
+
+    @property
+    def goals_reached(self) -> bool:
+        """Whether, for every goal, an unbroken chain of steps leads from its lhs to its rhs."""
+        return all(self._reaches(goal) for goal in self.derivation.goals)
+
+    def _reaches(self, goal) -> bool:
+        for chain in self.chains():
+            for i, first in enumerate(chain):          # a goal may start part-way along a chain
+                if first.lhs == goal.lhs:
+                    for k in range(i, len(chain)):
+                        if chain[k].rhs == goal.rhs and \
+                                _composed(chain[i:k + 1]) in _compatible(goal.relation):
+                            return True
+        return False
+
+    def chains(self) -> list[list[Step]]:
+        """The steps grouped into maximal chains (each step's lhs is the previous rhs)."""
+        out: list[list[Step]] = []
+        for step in self.derivation.steps:
+            if out and step.heading is None and step.lhs == out[-1][-1].rhs:
+                out[-1].append(step)
+            else:
+                out.append([step])
+        return out
+
+    @property
+    def status(self) -> str:
+        """The weakest step status; ``unknown`` if the steps do not reach the goal."""
+        status = weakest(v.status for v in self.verdicts)
+        if status in ("proved", "checked") and not self.goals_reached:
+            return "unknown"
+        return status
+
+    @property
+    def claims(self):
+        """Pairs (claim, verdict) for the homework's statements as stated."""
+        return tuple(zip(self.derivation.claims, self.claim_verdicts))
+
+    @property
+    def steps(self):
+        """Pairs (step, verdict)."""
+        return tuple(zip(self.derivation.steps, self.verdicts))
+
+    def as_dict(self) -> dict:
+        """The JSON form of the design (version 1), for one derivation."""
+        d = self.derivation
+        from .latex import expr_latex
+        return {
+            "id": d.id,
+            "title": d.title,
+            "status": self.status,
+            "assumptions": [a.text for a in d.all_assumptions()],
+            "steps": [{"claim": _claim_latex(s, expr_latex), "reason": s.reason, "status": v.status,
+                       "method": v.method,
+                       **({"counterexample": result_to_json(v.counterexample)} if v.counterexample else {})}
+                      for s, v in self.steps],
+            "claims_as_stated": [{"text": c.text, "holds": v.status == "proved",
+                                  "status": v.status, "method": v.method,
+                                  **({"counterexample": result_to_json(v.counterexample)}
+                                     if v.counterexample else {})}
+                                 for c, v in self.claims],
+            "results": {k: result_to_json(v) for k, v in d.results.items()},
+        }
+
+    def _repr_latex_(self):
+        from .latex import derivation_latex
+        return derivation_latex(self)
+
+
+_SYMBOL = {"==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
+
+
+def _claim_latex(step, expr_latex) -> str:
+    left = step.lhs_tex or expr_latex(step.lhs)
+    right = step.rhs_tex or expr_latex(step.rhs)
+    return f"{left} {_SYMBOL[step.relation]} {right}"
+
+
+def _composed(chain) -> str:
+    """The relation a chain of steps establishes between its two ends."""
+    relations = {s.relation for s in chain} - {"=="}
+    if not relations:
+        return "=="
+    if relations <= {"<=", "<"}:
+        return "<" if "<" in relations else "<="
+    if relations <= {">=", ">"}:
+        return ">" if ">" in relations else ">="
+    return "mixed"
+
+
+def _compatible(goal_relation) -> set:
+    return {"==": {"=="}, "<=": {"==", "<=", "<"}, "<": {"<"},
+            ">=": {"==", ">=", ">"}, ">": {">"}}[goal_relation]
+
+
+def result_to_json(value):
+    """A result as JSON: SymPy objects as ``srepr`` strings, plain values kept.
+
+    >>> import sympy as sp
+    >>> result_to_json(sp.Symbol('K') * 3)
+    "Mul(Integer(3), Symbol('K'))"
+    >>> result_to_json({'m': 2, 'degrees': (1,)})
+    {'m': 2, 'degrees': [1]}
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): result_to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [result_to_json(v) for v in value]
+    if isinstance(value, (sp.Basic, sp.MatrixBase)):
+        return sp.srepr(value)
+    raise ValueError(f"cannot export a result of type {type(value).__name__}")

@@ -1,0 +1,33 @@
+"""Shared test helpers: a named numeric tolerance and a LaTeX compiler."""
+import os
+import shutil
+import subprocess
+
+import mpmath
+import pytest
+
+
+def close(a, b, digits=20):
+    """|a - b| <= 10**-digits * max(1, |a|, |b|), evaluated with mpmath at digits + 10."""
+    with mpmath.workdps(digits + 10):
+        a, b = mpmath.mpmathify(complex(a) if isinstance(a, complex) else a), mpmath.mpmathify(b)
+        return abs(a - b) <= mpmath.mpf(10) ** (-digits) * max(1, abs(a), abs(b))
+
+
+def compile_latex(directory, name="main.tex", passes=1):
+    """Compile with pdflatex; return the log text (assert on errors in the caller)."""
+    for _ in range(passes):
+        proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", name],
+                              cwd=directory, capture_output=True, text=True, errors="replace",
+                              timeout=300)
+        assert proc.returncode == 0, proc.stdout[-3000:]
+    with open(os.path.join(directory, name[:-4] + ".log"), errors="replace") as handle:
+        return handle.read()
+
+
+@pytest.fixture
+def pdflatex():
+    """Skip only where pdflatex is absent (CI installs it)."""
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    return compile_latex

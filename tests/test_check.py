@@ -1,0 +1,195 @@
+"""The verification ladder: soundness catalogue, budget, matrices, relations, limits, cases."""
+import time
+
+import pytest
+import sympy as sp
+
+from symbolic.check import Verdict, verify, weakest
+
+x, y, z = sp.symbols("x y z", real=True)
+a, b, c = sp.symbols("a b c", positive=True)
+n, k = sp.symbols("n k", integer=True, positive=True)
+u = sp.Symbol("u")                                   # no assumptions at all
+A = sp.Matrix([[x, 1], [0, y]])
+B = sp.Matrix([[1, z], [x, 2]])
+
+# ---- false statements: none may ever be proved or checked ------------------------------------
+FALSE = [
+    # sign flips and off-by-one constants
+    (x + y, x - y, "=="), (-(x - y), x - y, "=="), ((x + 1)**2, x**2 + 1, "=="),
+    ((x + 1)**2, x**2 + 2*x, "=="), ((x - y)**2, x**2 - y**2, "=="), (x**2 - 1, (x - 1)**2, "=="),
+    (sp.sin(x)**2 + sp.cos(x)**2, 2, "=="), (sp.cos(2*x), 1 - sp.sin(x)**2, "=="),
+    (sp.exp(x + y), sp.exp(x) + sp.exp(y), "=="), (sp.exp(2*x), 2*sp.exp(x), "=="),
+    (sp.log(a + b), sp.log(a) + sp.log(b), "=="), (sp.log(a**2), sp.log(a)**2, "=="),
+    (sp.log(a / b), sp.log(a) / sp.log(b), "=="), ((a + b)**sp.Rational(1, 2), sp.sqrt(a) + sp.sqrt(b), "=="),
+    (1 / (a + b), 1 / a + 1 / b, "=="), (sp.Rational(1, 2) * (a + b), sp.sqrt(a * b), "=="),
+    (sp.diff(x**3, x), x**2, "=="), (sp.diff(sp.sin(x), x), -sp.cos(x), "=="),
+    (sp.integrate(x, (x, 0, 1)), 1, "=="), (sp.Integral(x**2, (x, 0, 3)), 8, "=="),
+    (sp.Sum(k, (k, 1, n)), n * (n - 1) / 2, "=="), (sp.Sum(k, (k, 1, n)), n**2 / 2, "=="),
+    (sp.Sum(2**k, (k, 0, n)), 2**n - 1, "=="), (sp.factorial(n + 1), n * sp.factorial(n), "=="),
+    (sp.binomial(n, 2), n**2 / 2, "=="), (x * y, y * x + 1, "=="), (sp.Abs(x), x, "=="),
+    (sp.Abs(x + y), sp.Abs(x) + sp.Abs(y), "=="), (sp.atan(sp.tan(x)), x, "=="),
+    # rules that need positivity, used without it
+    (sp.log(x * y), sp.log(x) + sp.log(y), "=="), (sp.sqrt(x**2), x, "=="),
+    (sp.sqrt(u**2), u, "=="), ((x**2)**sp.Rational(1, 2), x, "=="), (sp.log(x**2), 2 * sp.log(x), "=="),
+    (sp.sqrt(x * y), sp.sqrt(x) * sp.sqrt(y), "=="), (sp.log(sp.exp(u * sp.I)), u * sp.I, "=="),
+    # swapped matrix products and wrong matrix identities
+    (A * B, B * A, "=="), ((A * B).T, A.T * B.T, "=="), ((A + B)**2, A**2 + 2 * A * B + B**2, "=="),
+    (A.det() * 2, (2 * A).det(), "=="), ((A * B).trace(), A.trace() * B.trace(), "=="),
+    # wrong limits
+    (sp.Limit(sp.sin(x) / x, x, 0), 0, "=="), (sp.Limit((1 + 1 / x)**x, x, sp.oo), 1, "=="),
+    (sp.Limit((sp.exp(x) - 1) / x, x, 0), 2, "=="), (sp.Limit(x * sp.log(x), x, 0, "+"), -1, "=="),
+    (sp.Limit((a**x - 1) / x, x, 0), a, "=="),
+    # false inequalities
+    (x**2, 0, ">"), (x, x**2, "<="), (sp.log(a), a - 2, "<="), (a + 1 / a, 2, ">"),
+    (sp.exp(x), 1 + x, ">"), (sp.sin(x), 1, "<"), (x**2 - 2 * x, 0, ">="),
+]
+
+# ---- true statements: none may ever be failed ---------------------------------------------------
+TRUE = [
+    ((x + 1)**2, x**2 + 2*x + 1, "=="), (sp.sin(x)**2 + sp.cos(x)**2, 1, "=="),
+    (sp.cos(2*x), 1 - 2*sp.sin(x)**2, "=="), (sp.exp(x + y), sp.exp(x) * sp.exp(y), "=="),
+    (sp.log(a * b), sp.log(a) + sp.log(b), "=="), (sp.log(a**3), 3 * sp.log(a), "=="),
+    (sp.sqrt(a**2), a, "=="), (sp.sqrt(x**2), sp.Abs(x), "=="), (sp.log(a / b), sp.log(a) - sp.log(b), "=="),
+    (sp.Sum(k, (k, 1, n)), n * (n + 1) / 2, "=="), (sp.Sum(2**k, (k, 0, n)), 2**(n + 1) - 1, "=="),
+    (sp.factorial(n + 1), (n + 1) * sp.factorial(n), "=="), (sp.binomial(n, 2), n * (n - 1) / 2, "=="),
+    (sp.Integral(x**2, (x, 0, 3)), 9, "=="), (sp.diff(x**3, x), 3 * x**2, "=="),
+    ((x**2 - 1) / (x - 1), x + 1, "=="), (sp.gamma(u + 1), u * sp.gamma(u), "=="),
+    ((A * B).T, B.T * A.T, "=="), ((A * B).trace(), (B * A).trace(), "=="),
+    ((A * B).det(), A.det() * B.det(), "=="),
+    (sp.Limit(sp.sin(x) / x, x, 0), 1, "=="), (sp.Limit((1 + 1 / x)**x, x, sp.oo), sp.E, "=="),
+    (sp.Limit((a**x - 1) / x, x, 0), sp.log(a), "=="), (sp.Limit(x * sp.log(x), x, 0, "+"), 0, "=="),
+    (x**2 + 1, 2 * x, ">="), (a + 1 / a, 2, ">="), (sp.log(a), a - 1, "<="), (sp.exp(x), 1 + x, ">="),
+    (sp.exp(-1 / a), 1, "<"), ((x - y)**2, 0, ">="), (sp.exp(x), 0, ">"),
+    (sp.Rational(1, 3) + sp.Rational(1, 6), sp.Rational(1, 2), "=="),
+]
+
+
+def test_catalogue_sizes():
+    assert len(FALSE) >= 50 and len(TRUE) >= 30
+
+
+@pytest.mark.parametrize("lhs, rhs, relation", FALSE, ids=[f"false{i}" for i in range(len(FALSE))])
+def test_false_statement_is_never_proved_or_checked(lhs, rhs, relation):
+    verdict = verify(lhs, rhs, relation=relation)
+    assert verdict.status in ("failed", "unknown"), verdict
+
+
+@pytest.fixture(scope="module")
+def true_verdicts():
+    return [verify(lhs, rhs, relation=relation) for lhs, rhs, relation in TRUE]
+
+
+@pytest.mark.parametrize("index", range(len(TRUE)), ids=[f"true{i}" for i in range(len(TRUE))])
+def test_true_statement_is_never_failed(true_verdicts, index):
+    assert true_verdicts[index].status in ("proved", "checked"), (TRUE[index], true_verdicts[index])
+
+
+def test_most_true_statements_are_proved_not_merely_checked(true_verdicts):
+    statuses = [v.status for v in true_verdicts]
+    assert statuses.count("proved") >= len(TRUE) - 2
+
+
+def test_failed_verdict_carries_counterexample_and_values():
+    verdict = verify(sp.sqrt(x**2), x)
+    assert verdict.status == "failed"
+    point = verdict.counterexample["x"]
+    assert point < 0
+    left, right = verdict.values
+    assert sp.Abs(left - right) > 0
+
+
+def test_positivity_from_a_relational_assumption_enables_the_rule():
+    assert verify(sp.log(x * y), sp.log(x) + sp.log(y), assumptions=[x > 0, y > 0]).status == "proved"
+    assert verify(sp.sqrt(x**2), x, assumptions=[x >= 0]).status == "proved"
+
+
+def test_relation_assumption_restricts_the_sampling():
+    # x < y is false in general; under the condition x < y it is only ever sampled as true
+    assert verify(x, y, relation="<").status == "failed"
+    assert verify(x, y, relation="<", assumptions=[x < y]).status == "checked"
+
+
+def test_false_assumption_is_rejected():
+    with pytest.raises(ValueError, match="is false"):
+        verify(x, x, assumptions=[sp.false])
+
+
+def test_numeric_agreement_is_checked_not_proved():
+    # a true identity SymPy does not simplify: the Lambert-W inverse relation
+    w = sp.Symbol("w", positive=True)
+    verdict = verify(sp.LambertW(w * sp.exp(w)), w)
+    assert verdict.status in ("proved", "checked")
+    unprovable = verify(sp.zeta(2) - sp.pi**2 / 6 + x, x + sp.Rational(0))
+    assert unprovable.status in ("proved", "checked")
+
+
+def test_matrix_verdict_names_the_differing_entry():
+    verdict = verify(sp.Matrix([[x, 1], [2, y]]), sp.Matrix([[x, 1], [3, y]]))
+    assert verdict.status == "failed"
+    assert verdict.counterexample["entry"] == (2, 1)
+
+
+def test_matrix_shape_mismatch_fails():
+    assert verify(sp.eye(2), sp.eye(3)).status == "failed"
+
+
+def test_matrix_vs_scalar_is_a_value_error():
+    with pytest.raises(ValueError, match="matrix"):
+        verify(sp.eye(2), x)
+
+
+def test_exhaustive_cases_prove_and_refute():
+    q = sp.Symbol("q", integer=True, nonnegative=True)
+    cases = [{n: 3 * q + r} for r in (0, 1, 2)]
+    assert verify(3 * (sp.floor(n / 3) + 1), n, relation=">", cases=cases).method == "exhaustive"
+    assert verify(3 * (sp.floor(n / 3) + 1), n, relation=">", cases=cases).status == "proved"
+    refuted = verify(3 * sp.floor(n / 3), n, cases=cases)
+    assert refuted.status == "failed" and refuted.counterexample == {"n": 3 * q + 1}
+
+
+def test_sets():
+    assert verify(sp.FiniteSet(1, 2), sp.FiniteSet(2, 1)).status == "proved"
+    assert verify(sp.FiniteSet(1, 2), sp.FiniteSet(1, 3)).status == "failed"
+
+
+def test_relational_shorthand():
+    assert verify(sp.Le(sp.log(a), a - 1)).status == "proved"
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="relation"):
+        verify(x, x, relation="~")
+    with pytest.raises(ValueError, match="right-hand side"):
+        verify(x)
+    with pytest.raises(ValueError, match="budget"):
+        verify(x, x, budget=0)
+
+
+def test_budget_returns_unknown_in_time():
+    s = sp.symbols("s0:7")
+    total = sp.Add(*s)
+    # true, but not structurally: deciding it means expanding ~600 000 terms
+    same = total**23 * s[0] + total**23 * sp.Add(*s[1:])
+    started = time.monotonic()
+    verdict = verify(total**24, same, budget=1.0)
+    elapsed = time.monotonic() - started
+    assert verdict.status == "unknown" and verdict.method == "budget"
+    assert elapsed < 1.0 + 2.0
+
+
+def test_weakest_orders_statuses():
+    assert weakest(["proved", "checked"]) == "checked"
+    assert weakest(["proved", "unknown", "checked"]) == "unknown"
+    assert weakest(["failed", "unknown"]) == "failed"
+    assert weakest([]) == "proved"
+
+
+def test_verdict_rejects_unknown_status():
+    with pytest.raises(ValueError, match="status"):
+        Verdict("maybe", "guess")
+
+
+def test_same_call_twice_gives_the_same_verdict():
+    first = verify(sp.sqrt(x**2), x, seed=3)
+    assert first == verify(sp.sqrt(x**2), x, seed=3)

@@ -1,0 +1,32 @@
+"""The output-size problem module: options, numeric example, results."""
+import pytest
+import sympy as sp
+
+from proofs import output_size
+from proofs.problem import options_for
+
+
+def test_small_value_count_is_fully_proved_and_answers():
+    d = output_size.build(options_for(output_size, values=16, C=1))
+    checked = d.check()
+    assert checked.status == "proved"
+    assert d.results["k_min"] == 6                       # 3K > 16
+    W, H, C, K = sp.symbols("W H C K", integer=True, positive=True)
+    assert sp.sympify(d.results["numel_mixture"]) == 3 * K * W * H * C
+
+
+def test_numeric_example_is_exhibited():
+    d = output_size.build(options_for(output_size, W=32, H=32, C=3, K=10))
+    labels = {ex.label: ex.value for ex in d.exhibits}
+    assert labels[r"\text{numel}_1"] == 32 * 32 * 3 * 256
+    assert labels[r"\text{numel}_2"] == 3 * 10 * 32 * 32 * 3
+
+
+def test_half_an_example_is_rejected():
+    with pytest.raises(ValueError, match="both --W and --H"):
+        output_size.build(options_for(output_size, W=32))
+
+
+def test_unknown_option_is_rejected():
+    with pytest.raises(ValueError, match="no option"):
+        options_for(output_size, depth=3)
