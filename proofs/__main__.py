@@ -93,13 +93,14 @@ def _run(args, out) -> int:
     if args.latex:
         check_dir_target(args.latex, "LaTeX directory")
     problems = registry.by_id(args.ids)
-    derivations = [(p, p.build(args)) for p in problems]          # ValueError: bad input
+    for problem in problems:                   # bad input is refused before any long work
+        registry.built(problem, args)
     figures = {p.ID: tuple(p.figures(args)) for p in problems if hasattr(p, "figures")} \
         if args.latex else {}
     unicode = _unicode_ok(out)
     results = []
-    for problem, derivation in derivations:
-        checked = derivation.check(budget=args.budget, seed=getattr(args, "seed", 0) or 0)
+    for problem in problems:
+        checked = registry.checked(problem, args, args.budget)
         results.append((problem, checked))
         print(render(problem, checked, unicode=unicode, equations=not args.quiet), file=out)
         print(file=out)

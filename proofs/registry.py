@@ -5,6 +5,7 @@ import importlib
 
 # module names under proofs/, in the order of the homework (AR-1, AR-2, LV-1, LV-2, LV-3)
 MODULES = (
+    "made_masks",
     "output_size",
 )
 
@@ -23,3 +24,29 @@ def by_id(ids):
     if unknown:
         raise ValueError(f"unknown problem id {unknown[0]!r}; known: {', '.join(known)}")
     return [known[i] for i in dict.fromkeys(ids)]
+
+
+_BUILT: dict = {}
+_CHECKED: dict = {}
+
+
+def _key(problem, options):
+    return (problem.ID, tuple(sorted((k, v) for k, v in vars(options).items()
+                                     if isinstance(v, (int, float, str, tuple, type(None))))))
+
+
+def built(problem, options):
+    """``problem.build(options)``, remembered for the life of the process (derivations are
+    deterministic and immutable, so a run and a report in one process share the work)."""
+    key = _key(problem, options)
+    if key not in _BUILT:
+        _BUILT[key] = problem.build(options)
+    return _BUILT[key]
+
+
+def checked(problem, options, budget):
+    """``built(problem, options).check(budget)``, remembered likewise."""
+    key = (_key(problem, options), budget)
+    if key not in _CHECKED:
+        _CHECKED[key] = built(problem, options).check(budget=budget, seed=getattr(options, "seed", 0) or 0)
+    return _CHECKED[key]

@@ -29,14 +29,26 @@ _SYMBOLS = {"ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "cdot": "·", 
 def _plain(text: str, unicode: bool = True) -> str:
     """Prose with LaTeX markup made readable: drop $ and spacing, commands to symbols."""
     text = text.replace("$", "")
+    for escaped in ("#", "%", "&", "_"):
+        text = text.replace("\\" + escaped, escaped)
+    text = text.replace("\\{", "\x00").replace("\\}", "\x01")
     text = re.sub(r"\\(left|right|big|Big|bigg|Bigg|quad|qquad)\b|\\[,;!]", "", text)
     text = re.sub(r"\\(mathrm|text|operatorname|tfrac|frac|dfrac)\b", "", text)
     text = re.sub(r"\\([A-Za-z]+)",
                   lambda m: (_SYMBOLS.get(m.group(1), m.group(1)) if unicode else m.group(1)), text)
-    return text.replace("{", "").replace("}", "")
+    return text.replace("{", "").replace("}", "").replace("\x00", "{").replace("\x01", "}")
+
+
+def _too_big(expr) -> bool:
+    """Whether an expression is hopeless to show in a terminal (decided before printing it)."""
+    if isinstance(expr, sp.MatrixBase):
+        return expr.rows * expr.cols > 64 or any(_too_big(e) for e in expr)
+    return isinstance(expr, sp.Basic) and sp.count_ops(expr, visual=False) > 120
 
 
 def _equation(step, unicode: bool, width: int) -> str | None:
+    if _too_big(step.lhs) or _too_big(step.rhs):
+        return None
     try:
         lhs = step.lhs if not isinstance(step.lhs, sp.MatrixBase) else step.lhs
         if isinstance(lhs, sp.MatrixBase) or isinstance(step.rhs, sp.MatrixBase):
@@ -99,6 +111,11 @@ def render(problem, checked, *, unicode: bool = True, equations: bool = True) ->
                     out.append(art)
     for note in d.notes:
         out.append(_plain(note, unicode))
+    for answer in d.answers:
+        out.append(f"Answer: {_plain(answer, unicode)}")
+    for c in d.cross_checks:
+        out.append(f"  cross-check: {_plain(c.what, unicode)} vs {_plain(c.against, unicode)}: "
+                   f"{_plain(c.outcome, unicode)} -> {'agrees' if c.passed else 'DISAGREES'}")
     counts = {s: sum(v.status == s for v in checked.verdicts) for s in marks}
     out.append(f"Status: {checked.status} ({counts['proved']}/{len(checked.verdicts)} steps proved"
                + "".join(f", {counts[s]} {s}" for s in ("checked", "failed", "unknown") if counts[s])

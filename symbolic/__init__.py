@@ -8,8 +8,9 @@ of each homework topic.  Nothing here prints or writes files.
 'proved'
 """
 from .check import Verdict, verify
-from .derivation import Assumption, CheckedDerivation, Claim, Derivation, Exhibit, Goal, Step
+from .derivation import (Assumption, CheckedDerivation, Claim, CrossCheck, Derivation, Exhibit, Goal,
+                         Step)
 
-__all__ = ["Verdict", "verify", "Assumption", "CheckedDerivation", "Claim", "Derivation",
+__all__ = ["Verdict", "verify", "Assumption", "CheckedDerivation", "Claim", "CrossCheck", "Derivation",
            "Exhibit", "Goal", "Step"]
 __version__ = "0.1.0"

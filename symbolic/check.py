@@ -188,6 +188,9 @@ def _sympify(value):
         return sp.ImmutableMatrix(value)
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value)
+    if isinstance(value, sp.MatrixExpr) and not value.free_symbols - value.atoms(sp.MatrixSymbol) \
+            and not value.atoms(sp.MatrixSymbol):
+        return sp.ImmutableMatrix(value.doit())    # a product/sum of explicit matrices
     return sp.sympify(value)
 
 
@@ -269,7 +272,26 @@ def _child(job, writer):
 
 # --------------------------------------------------------------------------- the ladder
 
+def _explicit_matrix_symbols(*exprs):
+    """Replace every MatrixSymbol of numeric shape by a matrix of real entry symbols: for a fixed
+    dimension a claim about all matrices is exactly a claim about their entries."""
+    symbols = set()
+    for e in exprs:
+        symbols |= getattr(e, "atoms", lambda *_: set())(sp.MatrixSymbol)
+    if not symbols or any(not (r.is_Integer and c.is_Integer) for r, c in (m.shape for m in symbols)):
+        return exprs
+    mapping = {m: sp.ImmutableMatrix(m.shape[0], m.shape[1],
+                                     lambda i, j, m=m: sp.Symbol(f"{m.name}_{i + 1}{j + 1}", real=True))
+               for m in symbols}
+    out = []
+    for e in exprs:
+        e = e.xreplace(mapping).doit()
+        out.append(sp.ImmutableMatrix(e) if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)) else e)
+    return tuple(out)
+
+
 def _decide(lhs, rhs, conditions, relation, cases, seed) -> Verdict:
+    lhs, rhs = _explicit_matrix_symbols(lhs, rhs)
     if cases is not None:
         return _exhaustive(lhs, rhs, conditions, relation, cases)
     if isinstance(lhs, sp.Limit):
@@ -278,6 +300,8 @@ def _decide(lhs, rhs, conditions, relation, cases, seed) -> Verdict:
         return _sets(lhs, rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _matrix(lhs, rhs, conditions, relation, seed)
+    if isinstance(lhs, sp.MatrixExpr) or isinstance(rhs, sp.MatrixExpr):
+        return _matrix_expression(lhs, rhs, relation)
     if relation == "==":
         return _equality(lhs, rhs, conditions, seed)
     return _inequality(lhs, rhs, conditions, relation, seed)
@@ -471,6 +495,28 @@ def _matrix(lhs, rhs, conditions, relation, seed) -> Verdict:
     status = weakest(statuses)
     return Verdict(status, "numeric" if status == "checked" else "undecided", residual=residual,
                    detail=f"{len(pending)} entries not proved symbolically")
+
+
+def _matrix_expression(lhs, rhs, relation) -> Verdict:
+    """Matrix expressions (MatrixSymbol, Trace, Inverse ...): proved only when SymPy's matrix
+    algebra reduces the difference to zero; otherwise undecided, never sampled at random."""
+    if relation != "==":
+        raise ValueError("matrix expressions can only be compared with '=='")
+    if getattr(lhs, "shape", None) != getattr(rhs, "shape", None) and \
+            (isinstance(lhs, sp.MatrixExpr) and isinstance(rhs, sp.MatrixExpr)):
+        return Verdict("failed", "shape", values=(lhs.shape, rhs.shape), detail="shapes differ")
+    diff = lhs - rhs
+    for name, rewrite in (("identical", lambda d: d), ("doit", lambda d: d.doit()),
+                          ("expand", lambda d: sp.expand(d.doit())), ("simplify", lambda d: sp.simplify(d.doit()))):
+        try:
+            residual = rewrite(diff)
+        except Exception:
+            continue
+        if residual == 0 or isinstance(residual, sp.ZeroMatrix) or getattr(residual, "is_zero", None) is True \
+                or getattr(residual, "is_ZeroMatrix", False):
+            return Verdict("proved", name, residual=sp.Integer(0))
+    return Verdict("unknown", "matrix-expression", residual=residual,
+                   detail="SymPy's matrix algebra did not reduce the difference to zero")
 
 
 def _sets(lhs, rhs) -> Verdict:

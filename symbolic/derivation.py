@@ -34,7 +34,7 @@ import sympy as sp
 
 from .check import DEFAULT_BUDGET, RELATIONS, Verdict, claim, verify, verify_many, weakest
 
-__all__ = ["Assumption", "Step", "Claim", "Goal", "Exhibit", "Derivation", "CheckedDerivation",
+__all__ = ["Assumption", "Step", "Claim", "Goal", "Exhibit", "CrossCheck", "Derivation", "CheckedDerivation",
            "symbol_assumptions", "result_to_json"]
 
 
@@ -60,10 +60,12 @@ class Assumption:
 def symbol_assumptions(symbols) -> tuple[Assumption, ...]:
     """Assumptions carried by SymPy symbols (positive, integer ...), grouped, as printable objects.
 
+    Each symbol is its own piece of mathematics, so a long list can break across lines.
+
     >>> import sympy as sp
     >>> s, t, n = sp.Symbol('s', positive=True), sp.Symbol('t', positive=True), sp.Symbol('n', integer=True)
     >>> [a.text for a in symbol_assumptions([s, t, n])]
-    ['$n$ is an integer', '$s, t > 0$']
+    ['$n$ is an integer', '$s$, $t$ are positive']
     """
     groups: dict[str, list[str]] = {}
     for s in sorted(set(symbols), key=str):
@@ -71,25 +73,23 @@ def symbol_assumptions(symbols) -> tuple[Assumption, ...]:
             fact = ("positive integer" if s.is_positive else
                     "non-negative integer" if s.is_nonnegative else "integer")
         elif s.is_positive:
-            fact = "> 0"
+            fact = "positive"
         elif s.is_nonnegative:
-            fact = r"\ge 0"
+            fact = "non-negative"
         elif s.is_real:
             fact = "real"
         else:
             continue
-        groups.setdefault(fact, []).append(sp.latex(s))
+        groups.setdefault(fact, []).append(f"${sp.latex(s)}$")
     out = []
     for fact, names in groups.items():
-        listed = ", ".join(names)
-        if fact in ("> 0", r"\ge 0"):
-            out.append(Assumption(f"${listed} {fact}$"))
+        plural = len(names) > 1
+        noun = fact.endswith("integer")
+        if noun:
+            words = f"{fact}s" if plural else ("an " if fact[0] in "aeiou" else "a ") + fact
         else:
-            plural = len(names) > 1
-            noun = {"real": "real", "integer": "integer"}.get(fact, fact)
-            article = "" if plural or noun == "real" else ("an " if noun[0] in "aeiou" else "a ")
-            noun = noun + "s" if plural and noun != "real" else noun
-            out.append(Assumption(f"${listed}$ {'are' if plural else 'is'} {article}{noun}"))
+            words = fact
+        out.append(Assumption(f"{', '.join(names)} {'are' if plural else 'is'} {words}"))
     return tuple(out)
 
 
@@ -176,6 +176,25 @@ class Exhibit:
     caption: str = ""
 
 
+@dataclass(frozen=True)
+class CrossCheck:
+    """An independent check of a result by another route, computed when the derivation is
+    built (quadrature, Monte Carlo, enumeration): what was compared with what, and how it came out.
+
+    >>> CrossCheck("sum of the 256 bin masses", "1", "|error| < 1e-25", True).passed
+    True
+    """
+
+    what: str
+    against: str
+    outcome: str
+    passed: bool
+
+    def __post_init__(self):
+        if not isinstance(self.passed, bool):
+            raise ValueError("CrossCheck.passed must be a bool")
+
+
 def _freeze(value):
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value)
@@ -200,6 +219,8 @@ class Derivation:
     results : named final formulas and numbers (exported to JSON).
     notes : paragraphs of prose (``$...$`` for inline mathematics).
     exhibits : named objects to display (:class:`Exhibit`).
+    answers : the final answers, LaTeX mathematics, shown boxed.
+    cross_checks : independent checks by other routes (:class:`CrossCheck`).
     id : the problem id this derivation belongs to (optional).
     """
 
@@ -211,10 +232,13 @@ class Derivation:
     results: Mapping[str, Any] = field(default_factory=dict)
     notes: Sequence[str] = ()
     exhibits: Sequence[Exhibit] = ()
+    answers: Sequence[str] = ()
+    cross_checks: Sequence[CrossCheck] = ()
     id: str = ""
 
     def __post_init__(self):
-        for name in ("steps", "assumptions", "goals", "claims", "notes", "exhibits"):
+        for name in ("steps", "assumptions", "goals", "claims", "notes", "exhibits", "answers",
+                     "cross_checks"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "results", dict(self.results))
         if not self.title.strip():
@@ -273,10 +297,11 @@ class CheckedDerivation:
         return False
 
     def chains(self) -> list[list[Step]]:
-        """The steps grouped into maximal chains (each step's lhs is the previous rhs)."""
+        """The steps grouped into maximal chains (each step's lhs is the previous rhs; a step
+        with a heading or its own printed left side starts a new chain)."""
         out: list[list[Step]] = []
         for step in self.derivation.steps:
-            if out and step.heading is None and step.lhs == out[-1][-1].rhs:
+            if out and step.heading is None and step.lhs_tex is None and step.lhs == out[-1][-1].rhs:
                 out[-1].append(step)
             else:
                 out.append([step])
@@ -284,8 +309,11 @@ class CheckedDerivation:
 
     @property
     def status(self) -> str:
-        """The weakest step status; ``unknown`` if the steps do not reach the goal."""
+        """The weakest step status; ``unknown`` if the steps do not reach the goals, ``failed``
+        if an independent cross-check disagrees."""
         status = weakest(v.status for v in self.verdicts)
+        if any(not c.passed for c in self.derivation.cross_checks):
+            return "failed"                    # an independent route disagrees
         if status in ("proved", "checked") and not self.goals_reached:
             return "unknown"
         return status
@@ -318,6 +346,9 @@ class CheckedDerivation:
                                   **({"counterexample": result_to_json(v.counterexample)}
                                      if v.counterexample else {})}
                                  for c, v in self.claims],
+            "answers": list(d.answers),
+            "cross_checks": [{"what": c.what, "against": c.against, "outcome": c.outcome,
+                              "passed": c.passed} for c in d.cross_checks],
             "results": {k: result_to_json(v) for k, v in d.results.items()},
         }
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import sympy as sp
 
 __all__ = ["expr_latex", "text_latex", "status_mark", "derivation_latex", "document",
-           "PREAMBLE_PACKAGES"]
+           "PREAMBLE_PACKAGES", "WORDS_EN"]
 
 PREAMBLE_PACKAGES = ("amsmath", "amssymb", "graphicx")
 _RELATION = {"==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
@@ -46,21 +46,38 @@ def text_latex(text: str) -> str:
     return "".join(out)
 
 
-def status_mark(status: str) -> str:
+# The vocabulary of a rendered derivation; another language passes its own table
+# (see proofs/prose.py) with the same keys.
+WORDS_EN = {
+    "status": "Status:", "all_proved": "all steps proved.",
+    "some_checked": "some steps only checked numerically (not proved).",
+    "some_failed": "a step FAILED.", "some_unknown": "some steps undecided.",
+    "assumptions": "Assumptions.", "as_stated": "As stated in the homework.",
+    "holds": "holds (proved)", "does_not_hold": "does not hold", "counterexample": "counterexample",
+    "proved": "proved", "checked": "checked numerically at random points, not proved",
+    "checked_mark": "checked numerically, not proved", "failed": "FAILED", "unknown": "undecided",
+    "answer": "Answer.", "cross_checks": "Independent checks.", "check_what": "quantity",
+    "check_against": "compared with", "check_outcome": "outcome", "passed": "agrees",
+    "not_passed": "DISAGREES",
+}
+
+
+def status_mark(status: str, words=None) -> str:
     """How a status is marked on a line of mathematics."""
+    w = words or WORDS_EN
     return {"proved": r"\checkmark",
-            "checked": r"\boxed{\text{checked numerically, not proved}}",
-            "failed": r"\boxed{\text{FAILED}}",
-            "unknown": r"\boxed{\text{UNDECIDED}}"}[status]
+            "checked": rf"\boxed{{\text{{{w['checked_mark']}}}}}",
+            "failed": rf"\boxed{{\text{{{w['failed']}}}}}",
+            "unknown": rf"\boxed{{\text{{{w['unknown']}}}}}"}[status]
 
 
-def _status_words(verdict) -> str:
-    words = {"proved": f"proved ({verdict.method})",
-             "checked": r"\textbf{checked numerically at random points, not proved}",
-             "failed": r"\textbf{FAILED}",
-             "unknown": r"\textbf{undecided}"}[verdict.status]
+def _status_words(verdict, w) -> str:
+    words = {"proved": f"{w['proved']} ({verdict.method})",
+             "checked": rf"\textbf{{{w['checked']}}}",
+             "failed": rf"\textbf{{{w['failed']}}}",
+             "unknown": rf"\textbf{{{w['unknown']}}}"}[verdict.status]
     if verdict.counterexample:
-        words += "; counterexample " + _point_latex(verdict.counterexample)
+        words += f"; {w['counterexample']} " + _point_latex(verdict.counterexample)
     return words
 
 
@@ -81,13 +98,20 @@ def _side(expr, tex):
     return tex if tex is not None else expr_latex(expr)
 
 
+def _width(tex: str) -> int:
+    """A rough printed width of LaTeX source: commands and braces take no room."""
+    import re
+    return len(re.sub(r"\\(left|right|big|Big|mathrm|operatorname|text)\b|[{}]|\\[a-zA-Z]+", "x", tex)) \
+        - tex.count("\\frac") * 4
+
+
 def _broken(expr, tex) -> list[str]:
     """The right-hand side as one or more lines: long sums are split between terms."""
     whole = _side(expr, tex)
-    if tex is not None or len(whole) <= _LINE or not isinstance(expr, sp.Basic):
+    if tex is not None or _width(whole) <= _LINE or not isinstance(expr, sp.Basic):
         return [whole]
     prefix, suffix, body = "", "", expr
-    if isinstance(expr, sp.Mul):
+    if isinstance(expr, sp.Mul) and expr.as_numer_denom()[1] == 1:
         sums = [f for f in expr.args if isinstance(f, sp.Add)]
         if len(sums) == 1:
             rest = sp.Mul(*[f for f in expr.args if f is not sums[0]], evaluate=False)
@@ -98,7 +122,7 @@ def _broken(expr, tex) -> list[str]:
     for k, term in enumerate(sp.Add.make_args(body)):
         t = expr_latex(term)
         piece = t if k == 0 else (t if t.startswith("-") else "+ " + t)
-        if current and len(current) + len(piece) > _LINE and current != prefix:
+        if current and _width(current) + _width(piece) > _LINE and current != prefix:
             lines.append(current + (r"\right." if prefix else ""))
             current = (r"\left." if prefix else "") + piece
         else:
@@ -107,54 +131,66 @@ def _broken(expr, tex) -> list[str]:
     return lines
 
 
-def derivation_latex(checked, level: str = "subsection") -> str:
-    """One checked derivation as a LaTeX fragment (a sectioning command and its body)."""
+def derivation_latex(checked, level: str = "subsection", words=None, translate=None) -> str:
+    """One checked derivation as a LaTeX fragment (a sectioning command and its body).
+
+    ``words`` replaces the vocabulary :data:`WORDS_EN`; ``translate`` (a function of a
+    prose string) translates titles, headings, reasons, notes and assumptions.
+    """
+    w = words or WORDS_EN
+    tr = translate or (lambda text: text)
     d = checked.derivation
-    out = [rf"\{level}{{{text_latex(d.title)}}}"]
+    out = [rf"\{level}{{{text_latex(tr(d.title))}}}"]
     status = checked.status
-    out.append(r"\noindent\textbf{Status:} " + ("all steps proved." if status == "proved" else
-                                                  _status_words_plain(status)))
+    out.append(rf"\noindent\textbf{{{w['status']}}} " + (
+        w["all_proved"] if status == "proved" else
+        r"\textbf{" + w[{"checked": "some_checked", "failed": "some_failed"}.get(status, "some_unknown")] + "}"))
     assumptions = d.all_assumptions()
     if assumptions:
-        out.append(r"\paragraph{Assumptions.} " + "; ".join(text_latex(a.text) for a in assumptions) + ".")
-    for note in d.notes:
-        out.append(text_latex(note))
+        out.append(rf"\paragraph{{{w['assumptions']}}} "
+                   + "; ".join(text_latex(tr(a.text)) for a in assumptions) + ".")
     for claim, verdict in checked.claims:
-        holds = verdict.status == "proved"
-        verdict_text = ("holds (proved)" if holds else
-                        r"\textbf{does not hold}" if verdict.status == "failed" else _status_words(verdict))
-        text = rf"\paragraph{{As stated in the homework.}} {text_latex(claim.text)} --- {verdict_text}."
+        verdict_text = (w["holds"] if verdict.status == "proved" else
+                        rf"\textbf{{{w['does_not_hold']}}}" if verdict.status == "failed"
+                        else _status_words(verdict, w))
+        text = rf"\paragraph{{{w['as_stated']}}} {text_latex(tr(claim.text))} --- {verdict_text}."
         if verdict.counterexample:
-            text += " Counterexample: " + _point_latex(verdict.counterexample) + "."
+            text += f" {w['counterexample'].capitalize()}: " + _point_latex(verdict.counterexample) + "."
         out.append(text)
     for ex in d.exhibits:
-        caption = f"{text_latex(ex.caption)}" if ex.caption else ""
+        caption = text_latex(tr(ex.caption)) if ex.caption else ""
         out.append(caption + "\n\\[\n" + f"{ex.label} = {_value_latex(ex.value)}" + "\n\\]")
     number = 0
     for chain in checked.chains():
         if chain[0].heading:
-            out.append(rf"\paragraph{{{text_latex(chain[0].heading)}}}")
+            out.append(rf"\paragraph{{{text_latex(tr(chain[0].heading))}}}")
         rows = []
         for k, step in enumerate(chain):
             number += 1
             verdict = checked.verdicts[d.steps.index(step)]
-            rows.append(rf"\intertext{{\small ({number}) {text_latex(step.reason)} "
-                        rf"[{_status_words(verdict)}]}}")
+            rows.append(rf"\intertext{{\small ({number}) {text_latex(tr(step.reason))} "
+                        rf"[{_status_words(verdict, w)}]}}")
             rel = _RELATION[step.relation]
             lines = _broken(step.rhs, step.rhs_tex)
             left = _side(step.lhs, step.lhs_tex) if k == 0 else ""
-            first = f"{left} &{rel} {lines[0]}"
-            body = [first] + [rf"&\quad {line}" for line in lines[1:]]
-            body[-1] += rf" \tag*{{$({number})\ {status_mark(verdict.status)}$}}"
+            body = [f"{left} &{rel} {lines[0]}"] + [rf"&\quad {line}" for line in lines[1:]]
+            body[-1] += rf" \tag*{{$({number})\ {status_mark(verdict.status, w)}$}}"
             rows.append(" \\\\\n".join(body) + r" \\")
         out.append("\\begin{align*}\n" + "\n".join(rows).rstrip("\\ \n") + "\n\\end{align*}")
+    for note in d.notes:
+        out.append(text_latex(tr(note)))
+    if d.answers:
+        out.append(rf"\paragraph{{{w['answer']}}}" + "\n" + "\n".join(
+            rf"\[\boxed{{{answer}}}\]" for answer in d.answers))
+    if d.cross_checks:
+        rows = [rf"{text_latex(tr(c.what))} & {text_latex(tr(c.against))} & {text_latex(tr(c.outcome))} & "
+                + (w["passed"] if c.passed else rf"\textbf{{{w['not_passed']}}}") + r" \\"
+                for c in d.cross_checks]
+        out.append(rf"\paragraph{{{w['cross_checks']}}}" + "\n\\begin{center}\\small\n"
+                   r"\begin{tabular}{p{0.3\linewidth}p{0.26\linewidth}p{0.26\linewidth}l}" + "\n\\hline\n"
+                   + rf"{w['check_what']} & {w['check_against']} & {w['check_outcome']} & \\ \hline" + "\n"
+                   + "\n".join(rows) + "\n\\hline\n\\end{tabular}\n\\end{center}")
     return "\n\n".join(out) + "\n"
-
-
-def _status_words_plain(status) -> str:
-    return {"checked": r"\textbf{some steps only checked numerically (not proved).}",
-            "failed": r"\textbf{a step FAILED.}",
-            "unknown": r"\textbf{some steps undecided.}"}.get(status, status)
 
 
 def document(sections, title: str = "dgm-proofs: machine-checked derivations",

@@ -241,9 +241,10 @@ def output_size_derivation(values: int = 256, channels: int = 3, components: int
         goals=(Goal(sp.Sum(1, (v, 1, N), *grid), numel_categorical(values=values)),
                Goal(sp.Sum(3, (k, 1, K), *grid), numel_mixture()),
                Goal(total, sp.Integer(1))),
-        notes=(f"Answer. (a) Model 1 outputs $W H C \\cdot {values}$ numbers, model 2 outputs "
-               f"$3 K W H C$. (b) Model 2's output is larger exactly when $K \\ge {kmin}$ "
-               f"(PixelCNN++ with {channels} coupled channels: $K \\ge {kmin_pp}$).",),
+        answers=(rf"\text{{numel}}_1 = {values}\, W H C,\qquad \text{{numel}}_2 = 3 K W H C",
+                 rf"\text{{numel}}_2 > \text{{numel}}_1 \iff K \ge {kmin}",
+                 rf"\text{{PixelCNN++, }} C = {channels}: K \ge {kmin_pp}"),
+        cross_checks=cross_checks(values=values),
         results={
             "numel_categorical": numel_categorical(values=values),
             "numel_mixture": numel_mixture(),
@@ -256,3 +257,50 @@ def output_size_derivation(values: int = 256, channels: int = 3, components: int
             "k_min_free_params": int(k_min_free_params(values)),
         },
     )
+
+
+# --------------------------------------------------------------------------- independent checks
+
+def cross_checks(seed: int = 0, values: int = 256):
+    """Each closed form against another route: explicit enumeration of output tensors, a
+    brute-force search for the thresholds, and the pmf summed in mpmath for a random mixture."""
+    import itertools
+    import random
+
+    import mpmath
+
+    from .derivation import CrossCheck
+
+    rng = random.Random(seed)
+    out = []
+    Wn, Hn, Cn, Kn = 3, 2, 3, 5
+    cat = sum(len([0] * values) for _ in itertools.product(range(Wn), range(Hn), range(Cn)))
+    mix = sum(len([(p, k) for p in ("pi", "mu", "s") for k in range(Kn)])
+              for _ in itertools.product(range(Wn), range(Hn), range(Cn)))
+    out.append(CrossCheck(f"output sizes for a {Wn} x {Hn} x {Cn} image, K = {Kn}",
+                          "enumerating every output element",
+                          f"{cat} and {mix} elements", cat == numel_categorical(Wn, Hn, Cn, values)
+                          and mix == numel_mixture(Wn, Hn, Cn, Kn)))
+    search = next(k for k in itertools.count(1) if 3 * k > values)
+    out.append(CrossCheck("$K_{\\min}$", "the first K with 3K > " + str(values) + ", by search",
+                          f"search gives {search}", search == int(k_min(values))))
+    per = [1 + 2 * c + len(list(itertools.combinations(range(c), 2))) for c in (3,)]
+    search_pp = next(k for k in itertools.count(1) if per[0] * k > values * 3)
+    out.append(CrossCheck("PixelCNN++ threshold for C = 3", "search over K with the pairs of channels enumerated",
+                          f"search gives {search_pp}", search_pp == int(k_min_pixelcnnpp(3, values))))
+    K = 3
+    raw = [rng.random() for _ in range(K)]
+    with mpmath.workdps(40):
+        weights = [mpmath.mpf(r) / mpmath.fsum(raw) for r in raw]
+        means = [mpmath.mpf(rng.uniform(-20, values + 20)) for _ in range(K)]
+        scales = [mpmath.mpf(rng.uniform(0.3, 30)) for _ in range(K)]
+        cdf = lambda v: mpmath.fsum(w / (1 + mpmath.exp(-(v - m) / s)) for w, m, s in zip(weights, means, scales))
+        masses = [(1 if x == values - 1 else cdf(x + mpmath.mpf(1) / 2)) - (0 if x == 0 else cdf(x - mpmath.mpf(1) / 2))
+                  for x in range(values)]
+        error = abs(mpmath.fsum(masses) - 1)
+        smallest = min(masses)
+    out.append(CrossCheck(f"sum of the {values} bin masses of a random {K}-component mixture",
+                          "1, summed in mpmath at 40 digits",
+                          f"error {mpmath.nstr(error, 3)}; smallest mass {mpmath.nstr(smallest, 3)}",
+                          bool(error < mpmath.mpf(10) ** -30 and smallest >= 0)))
+    return tuple(out)

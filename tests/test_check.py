@@ -193,3 +193,22 @@ def test_verdict_rejects_unknown_status():
 def test_same_call_twice_gives_the_same_verdict():
     first = verify(sp.sqrt(x**2), x, seed=3)
     assert first == verify(sp.sqrt(x**2), x, seed=3)
+
+
+def test_matrix_symbols_of_fixed_size_are_decided_entrywise():
+    A, B = sp.MatrixSymbol("A", 3, 3), sp.MatrixSymbol("B", 3, 3)
+    assert verify(sp.Trace(A * B), sp.Trace(B * A)).status == "proved"
+    assert verify((A * B).T, B.T * A.T).status == "proved"
+    assert verify(A * B, B * A).status == "failed"
+
+
+def test_matrix_expressions_of_symbolic_size_are_never_sampled():
+    d = sp.Symbol("d", integer=True, positive=True)
+    A, B = sp.MatrixSymbol("A", d, d), sp.MatrixSymbol("B", d, d)
+    assert verify((A * B).T, B.T * A.T).status == "proved"
+    assert verify(A * B, B * A).status == "unknown"
+
+
+def test_product_of_explicit_matrices_is_compared():
+    product = sp.MatMul(sp.ImmutableMatrix([[1, 2]]), sp.ImmutableMatrix([[3], [4]]))
+    assert verify(product, sp.ImmutableMatrix([[11]])).status == "proved"

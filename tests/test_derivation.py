@@ -72,7 +72,7 @@ def test_as_dict_is_json_and_round_trips_results():
     assert out["results"]["n"] == 86 and out["results"]["ok"] is True
     assert out["results"]["cex"] == {"m": 2, "deg": [1]}
     assert {"claim", "reason", "status", "method"} <= set(out["steps"][0])
-    assert "$x > 0$" in out["assumptions"]
+    assert "$x$ is positive" in out["assumptions"]
 
 
 def test_result_to_json_rejects_unknown_types():
@@ -83,7 +83,7 @@ def test_result_to_json_rejects_unknown_types():
 def test_symbol_assumptions_are_grouped():
     n, m = sp.symbols("n m", integer=True, positive=True)
     texts = [a.text for a in symbol_assumptions([n, m, x, y])]
-    assert texts == ["$m, n$ are positive integers", "$x > 0$", "$y$ is real"]
+    assert texts == ["$m$, $n$ are positive integers", "$x$ is positive", "$y$ is real"]
 
 
 def test_bad_construction():
