@@ -139,7 +139,9 @@ LATEX_WORDS = {
 }
 
 # English prose of the derivations -> Russian; filled for every string of the default report
-TRANSLATIONS_RU: dict[str, str] = {}
+from .ru_autoregressive import TRANSLATIONS as _AUTOREGRESSIVE     # noqa: E402
+
+TRANSLATIONS_RU: dict[str, str] = {**_AUTOREGRESSIVE}
 
 
 def translate(text: str, lang: str) -> str:

@@ -28,7 +28,7 @@ _SYMBOLS = {"ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "cdot": "·", 
 
 def _plain(text: str, unicode: bool = True) -> str:
     """Prose with LaTeX markup made readable: drop $ and spacing, commands to symbols."""
-    text = text.replace("$", "")
+    text = text.replace("$", "").replace("\\ ", " ")
     for escaped in ("#", "%", "&", "_"):
         text = text.replace("\\" + escaped, escaped)
     text = text.replace("\\{", "\x00").replace("\\}", "\x01")

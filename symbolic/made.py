@@ -735,4 +735,28 @@ def made_derivation(m=4, hidden_degrees=((1, 2, 3, 1, 2),), order=None, *, displ
                                 "are integers $1 \\le \\mu \\le m - 1$"),
                      Assumption("$[P]$ is the Iverson bracket: 1 if $P$ holds, else 0")),
         steps=steps, claims=claims, goals=[Goal(goal_lhs, closed)],
-        results=results, notes=notes, exhibits=exhibits)
+        results=results, notes=notes, exhibits=exhibits,
+        answers=(r"M_{ij} = \sum_{k=1}^{h} [\,j \le m(k) < i\,] = \#\{k : j \le m(k) \le i - 1\}",
+                 r"M = M_V M_W \text{ is strictly lower triangular; } M^{T} \text{ is strictly upper}",
+                 r"\text{claim (a) as stated fails: } m = 2,\ h = 1,\ m(1) = 1,\ M_{21} = 1"),
+        cross_checks=_cross_checks(facts, cx, M, paths, closed_np))
+
+
+def _cross_checks(facts, cx, M, paths, closed_example):
+    """What the derivation's results were compared with, by routes that share no code with it."""
+    from .derivation import CrossCheck
+    n = facts["networks"]
+    return (
+        CrossCheck(f"$M = M_V M_W$ for all {n} networks with $m \\le 4$, $h \\le 3$",
+                   "path counts by walking the graph, and the closed form",
+                   "identical integer matrices" if facts["paths"] else "they differ", facts["paths"]),
+        CrossCheck(f"strict lower triangularity over the same {n} networks", "exact integer enumeration",
+                   "every $M$ strictly lower" if facts["out_x_in_lower"] else "a counterexample exists",
+                   facts["out_x_in_lower"] and facts["in_x_out_upper"]),
+        CrossCheck("the homework's claim (a) as stated", "the smallest network, searched exhaustively",
+                   f"fails first at $m = {cx['m']}$, $h = {cx['h']}$, entry {tuple(cx['entry'])}",
+                   cx is not None and not facts["claim_a_as_stated"]),
+        CrossCheck("$M$ of the worked example", "graph walk and closed form",
+                   "identical" if (paths == M).all() and (closed_example == M).all() else "they differ",
+                   bool((paths == M).all() and (closed_example == M).all())),
+    )
