@@ -7,6 +7,8 @@ import importlib
 MODULES = (
     "made_masks",
     "output_size",
+    "gaussian_kl",
+    "alpha_divergence",
 )
 
 

@@ -23,7 +23,12 @@ _SYMBOLS = {"ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "cdot": "·", 
             "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "eta": "η", "theta": "θ",
             "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
             "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Sigma": "Σ", "Lambda": "Λ",
-            "ell": "ℓ", "top": "ᵀ", "prime": "′", "hat": "", "mathbf": "", "boldsymbol": ""}
+            "ell": "ℓ", "top": "ᵀ", "prime": "′", "hat": "", "mathbf": "", "boldsymbol": "",
+            "mathcal": "", "mathbb": "", "mathrm": "", "operatorname": "", "displaystyle": "",
+            "tfrac": "", "dfrac": "", "Delta": "Δ", "Gamma": "Γ", "Phi": "Φ", "Omega": "Ω",
+            "iff": "⇔", "implies": "⇒", "mapsto": "↦", "circ": "∘", "otimes": "⊗", "odot": "⊙",
+            "det": "det", "tr": "tr", "ln": "ln", "log": "log", "exp": "exp", "lim": "lim",
+            "limits": "", "Big": "", "quad": " ", "qquad": " ", "mathbb{E}": "E"}
 
 
 def _plain(text: str, unicode: bool = True) -> str:

@@ -39,9 +39,11 @@ Examples
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import random
 import time
 from dataclasses import dataclass, field
@@ -51,7 +53,8 @@ import mpmath
 import sympy as sp
 from sympy.calculus.util import continuous_domain, minimum as _minimum
 
-__all__ = ["Verdict", "verify", "verify_many", "claim", "STATUSES", "DEFAULT_BUDGET", "weakest"]
+__all__ = ["Verdict", "verify", "verify_many", "claim", "ClaimError", "STATUSES", "DEFAULT_BUDGET",
+           "weakest"]
 
 STATUSES = ("proved", "checked", "failed", "unknown")
 DEFAULT_BUDGET = 20.0
@@ -111,6 +114,10 @@ class Verdict:
             if self.values:
                 text += f": {self.values[0]} vs {self.values[1]}"
         return text
+
+
+class ClaimError(ValueError):
+    """A claim that cannot be checked as posed (bad relation, matrix vs scalar ...)."""
 
 
 # --------------------------------------------------------------------------- entry point
@@ -252,10 +259,43 @@ def _run_budgeted(ctx, claims, budget: float, workers: int) -> list[Verdict]:
     return [r if isinstance(r, Verdict) else Verdict("unknown", "crash", detail=str(r)) for r in results]
 
 
+_IN_CHILD = False          # True inside a forked checker process, where SIGALRM is ours to use
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the block after ``seconds`` -- only inside a checker process (elsewhere the
+    alarm signal belongs to the caller's program, and the block runs unlimited)."""
+    if not _IN_CHILD or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _ring(signum, frame):
+        raise _Timeout()
+
+    outer = signal.getitimer(signal.ITIMER_REAL)[0]          # an enclosing limit, if any
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, _ring)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer) if outer > 0 else seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer > 0:                                          # re-arm the enclosing limit
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))
+
+
 def _child(job, writer):
+    global _IN_CHILD
+    _IN_CHILD = True
     try:
         result = _decide(*job)
-    except ValueError as exc:               # bad input: re-raised in the parent
+    except ClaimError as exc:               # a badly posed claim: re-raised in the parent
         result = exc
     except Exception as exc:                # a SymPy internal error is not a verdict
         result = Verdict("unknown", "error", detail=f"{type(exc).__name__}: {exc}")
@@ -374,8 +414,13 @@ def _prove_zero(diff):
 
 
 def _quick_refutation(lhs, rhs, conditions, relation, seed):
-    """A few random points first: a false claim is refuted before any costly rewriting."""
-    verdict = _numeric(lhs, rhs, conditions, relation, seed, None, points=3)
+    """A few random points first: a false claim is refuted before any costly rewriting.
+    Limited to a few seconds, so that slow numerics never keep a proof from being tried."""
+    try:
+        with _time_limit(3.0):
+            verdict = _numeric(lhs, rhs, conditions, relation, seed, None, points=3)
+    except _Timeout:
+        return None
     return verdict if verdict.status == "failed" else None
 
 
@@ -466,9 +511,9 @@ def _domain_of(sym):
 
 def _matrix(lhs, rhs, conditions, relation, seed) -> Verdict:
     if relation != "==":
-        raise ValueError("matrices can only be compared with '=='")
+        raise ClaimError("matrices can only be compared with '=='")
     if not (isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase)):
-        raise ValueError("a matrix can only be compared with a matrix")
+        raise ClaimError("a matrix can only be compared with a matrix")
     if lhs.shape != rhs.shape:
         return Verdict("failed", "shape", values=(lhs.shape, rhs.shape),
                        detail=f"shapes differ: {lhs.shape} vs {rhs.shape}")
@@ -501,7 +546,7 @@ def _matrix_expression(lhs, rhs, relation) -> Verdict:
     """Matrix expressions (MatrixSymbol, Trace, Inverse ...): proved only when SymPy's matrix
     algebra reduces the difference to zero; otherwise undecided, never sampled at random."""
     if relation != "==":
-        raise ValueError("matrix expressions can only be compared with '=='")
+        raise ClaimError("matrix expressions can only be compared with '=='")
     if getattr(lhs, "shape", None) != getattr(rhs, "shape", None) and \
             (isinstance(lhs, sp.MatrixExpr) and isinstance(rhs, sp.MatrixExpr)):
         return Verdict("failed", "shape", values=(lhs.shape, rhs.shape), detail="shapes differ")
@@ -588,7 +633,7 @@ def _numeric_limit(expr, var, point, direction, rhs, conditions, seed) -> Verdic
 def _exhaustive(lhs, rhs, conditions, relation, cases) -> Verdict:
     cases = list(cases)
     if not cases:
-        raise ValueError("an exhaustive check needs at least one case")
+        raise ClaimError("an exhaustive check needs at least one case")
     for case in cases:
         a, b = _sympify(lhs).subs(case), _sympify(rhs).subs(case)
         if isinstance(a, sp.MatrixBase):
@@ -679,6 +724,10 @@ def _show(point) -> dict:
 def _numeric(lhs, rhs, conditions, relation, seed, residual, points: int = _POINTS) -> Verdict:
     """Evaluate at random points at 30 digits; a disagreement (confirmed at 60 digits) fails."""
     lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    lhs, rhs = (_derivatives_done(e) for e in (lhs, rhs))
+    if lhs.atoms(sp.MatrixSymbol) or rhs.atoms(sp.MatrixSymbol):
+        return Verdict("unknown", "matrix-expression", residual=residual,
+                       detail="matrices of symbolic size cannot be sampled at random")
     symbols = sorted((lhs.free_symbols | rhs.free_symbols), key=str)
     if lhs.atoms(sp.core.function.AppliedUndef) or rhs.atoms(sp.core.function.AppliedUndef):
         return Verdict("unknown", "undecided", residual=residual,
@@ -690,7 +739,10 @@ def _numeric(lhs, rhs, conditions, relation, seed, residual, points: int = _POIN
         point = _draw(symbols, conditions, rng)
         if point is None:
             break
-        a, b = lhs.xreplace(point), rhs.xreplace(point)
+        try:
+            a, b = lhs.xreplace(point), rhs.xreplace(point)
+        except (ValueError, TypeError):         # e.g. a derivative's variable replaced by a number
+            continue
         outcome = _compare_at(a, b, relation)
         if outcome is None:
             continue
@@ -706,10 +758,34 @@ def _numeric(lhs, rhs, conditions, relation, seed, residual, points: int = _POIN
                    detail=f"agrees at {evaluated} random points to {_DIGITS} digits; not a proof")
 
 
+def _derivatives_done(expr):
+    """Derivatives evaluated before sampling: a number cannot stand for their variable."""
+    if not expr.has(sp.Derivative):
+        return expr
+    try:
+        return expr.doit(deep=True)
+    except Exception:
+        return expr
+
+
+def _evaluate(expr, digits):
+    """A number for ``expr`` at a sample point: integrals are tried in closed form for a
+    moment, then by quadrature."""
+    if not expr.has(sp.Integral):
+        return sp.N(expr.doit(), digits)
+    try:
+        with _time_limit(2.0):
+            return sp.N(expr.doit(), digits)
+    except _Timeout:
+        return sp.N(expr, digits)
+
+
 def _compare_at(a, b, relation, digits: int = _DIGITS):
     """True / False when decided at this precision, None when it cannot be evaluated."""
     try:
-        va, vb = sp.N(a.doit(), digits), sp.N(b.doit(), digits)
+        va, vb = (_evaluate(e, digits) for e in (a, b))
+    except _Timeout:
+        raise
     except Exception:
         return None
     if not (va.is_number and vb.is_number) or va.has(sp.nan, sp.zoo, sp.oo, -sp.oo) \

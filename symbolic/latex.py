@@ -187,7 +187,7 @@ def derivation_latex(checked, level: str = "subsection", words=None, translate=N
                 + (w["passed"] if c.passed else rf"\textbf{{{w['not_passed']}}}") + r" \\"
                 for c in d.cross_checks]
         out.append(rf"\paragraph{{{w['cross_checks']}}}" + "\n\\begin{center}\\small\n"
-                   r"\begin{tabular}{p{0.3\linewidth}p{0.26\linewidth}p{0.26\linewidth}l}" + "\n\\hline\n"
+                   r"\begin{tabular}{p{0.27\linewidth}p{0.24\linewidth}p{0.24\linewidth}l}" + "\n\\hline\n"
                    + rf"{w['check_what']} & {w['check_against']} & {w['check_outcome']} & \\ \hline" + "\n"
                    + "\n".join(rows) + "\n\\hline\n\\end{tabular}\n\\end{center}")
     return "\n\n".join(out) + "\n"

@@ -212,3 +212,9 @@ def test_matrix_expressions_of_symbolic_size_are_never_sampled():
 def test_product_of_explicit_matrices_is_compared():
     product = sp.MatMul(sp.ImmutableMatrix([[1, 2]]), sp.ImmutableMatrix([[3], [4]]))
     assert verify(product, sp.ImmutableMatrix([[11]])).status == "proved"
+
+
+def test_false_claim_about_a_derivative_is_refuted_not_an_input_error():
+    t = sp.Symbol("t", positive=True)
+    assert verify(sp.Derivative(t**3, (t, 2)), 6 * t).status == "proved"
+    assert verify(sp.Derivative(t**3, (t, 2)), 5 * t).status == "failed"
