@@ -8,6 +8,7 @@ MODULES = (
     "made_masks",
     "output_size",
     "gaussian_kl",
+    "score_function",
     "alpha_divergence",
 )
 
@@ -33,8 +34,10 @@ _CHECKED: dict = {}
 
 
 def _key(problem, options):
-    return (problem.ID, tuple(sorted((k, v) for k, v in vars(options).items()
-                                     if isinstance(v, (int, float, str, tuple, type(None))))))
+    """The problem and the values of its own options: the same derivation, whichever other
+    problems' options the namespace also holds."""
+    own = {opt.dest for opt in getattr(problem, "OPTIONS", ())} | {"seed"}
+    return (problem.ID, tuple(sorted((k, getattr(options, k, None)) for k in own)))
 
 
 def built(problem, options):

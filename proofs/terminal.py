@@ -31,8 +31,43 @@ _SYMBOLS = {"ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "cdot": "·", 
             "limits": "", "Big": "", "quad": " ", "qquad": " ", "mathbb{E}": "E"}
 
 
+def _fractions(text: str) -> str:
+    """``\frac{a}{b}`` (and ``\tfrac``, ``\dfrac``) as ``(a)/(b)``, braces balanced."""
+    out, k = [], 0
+    while True:
+        m = re.compile(r"\\[dt]?frac\s*\{").search(text, k)
+        if not m:
+            return "".join(out) + text[k:]
+        out.append(text[k:m.start()])
+        parts, pos = [], m.end() - 1
+        for _ in range(2):
+            if pos >= len(text) or text[pos] != "{":
+                break
+            depth, start = 0, pos
+            while pos < len(text):
+                depth += {"{": 1, "}": -1}.get(text[pos], 0)
+                pos += 1
+                if depth == 0:
+                    break
+            parts.append(text[start + 1:pos - 1])
+            while len(parts) == 1 and pos < len(text) and text[pos] == " ":
+                pos += 1
+        if len(parts) < 2:
+            out.append(text[m.start():m.end()])
+            k = m.end()
+            continue
+        wrap = lambda part: part if re.fullmatch(r"[\w\\^]+", part) else f"({part})"   # noqa: E731
+        out.append(f"{wrap(_fractions(parts[0]))}/{wrap(_fractions(parts[1]))}")
+        k = pos
+
+
 def _plain(text: str, unicode: bool = True) -> str:
-    """Prose with LaTeX markup made readable: drop $ and spacing, commands to symbols."""
+    r"""Prose with LaTeX markup made readable: drop $ and spacing, commands to symbols.
+
+    >>> _plain(r"$\frac{\delta^{2}}{s^{4}} + a \ge 0$")
+    '(δ^2)/(s^4) + a ≥ 0'
+    """
+    text = _fractions(text)
     text = text.replace("$", "").replace("\\ ", " ")
     for escaped in ("#", "%", "&", "_"):
         text = text.replace("\\" + escaped, escaped)

@@ -27,7 +27,8 @@ _RELATION = {"==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
 _LINE = 80          # characters of LaTeX source beyond which a sum is broken across lines
 
 _ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
-            "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+            "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+            "|": r"\textbar{}", "<": r"\textless{}", ">": r"\textgreater{}"}
 
 
 def expr_latex(expr) -> str:

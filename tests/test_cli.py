@@ -9,6 +9,10 @@ import pytest
 
 from proofs.__main__ import main
 
+# the default derivations are checked once per process and shared (proofs.registry);
+# keeping these files on one xdist worker lets them share that work
+pytestmark = pytest.mark.xdist_group("derivations")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHECK_REPORT = os.path.join(ROOT, "..", "shared", "tools", "check_report.py")
 FAST = ["run", "output-size", "--values", "16", "--quiet"]      # a quick full derivation

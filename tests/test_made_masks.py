@@ -7,14 +7,20 @@ import sympy as sp
 
 from proofs import made_masks, registry
 from proofs.problem import options_for
+from symbolic.check import DEFAULT_BUDGET
 from symbolic.latex import derivation_latex, document
 from symbolic.made import connectivity, count_paths, masks
 from symbolic.testing import assert_proved
 
+# the default derivations are checked once per process and shared (proofs.registry);
+# keeping these files on one xdist worker lets them share that work
+pytestmark = pytest.mark.xdist_group("derivations")
+
 
 @pytest.fixture(scope="module")
 def checked():
-    return made_masks.build(options_for(made_masks)).check()
+    # the default derivation, shared through the registry's memo with the report tests
+    return registry.checked(made_masks, options_for(made_masks), DEFAULT_BUDGET)
 
 
 def test_every_step_proved_and_goal_reached(checked):

@@ -5,6 +5,10 @@ import sympy as sp
 from proofs import output_size
 from proofs.problem import options_for
 
+# the default derivations are checked once per process and shared (proofs.registry);
+# keeping these files on one xdist worker lets them share that work
+pytestmark = pytest.mark.xdist_group("derivations")
+
 
 def test_small_value_count_is_fully_proved_and_answers():
     d = output_size.build(options_for(output_size, values=16, C=1))

@@ -9,6 +9,10 @@ from proofs import prose, registry
 from proofs.__main__ import build_parser, main
 from proofs.report import overfull_boxes
 
+# the default derivations are checked once per process and shared (proofs.registry);
+# keeping these files on one xdist worker lets them share that work
+pytestmark = pytest.mark.xdist_group("derivations")
+
 OPTIONS = build_parser().parse_args(["run"])
 
 
