@@ -32,7 +32,7 @@ _SYMBOLS = {"ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "cdot": "·", 
 
 
 def _fractions(text: str) -> str:
-    """``\frac{a}{b}`` (and ``\tfrac``, ``\dfrac``) as ``(a)/(b)``, braces balanced."""
+    r"""``\frac{a}{b}`` (and ``\tfrac``, ``\dfrac``) as ``(a)/(b)``, braces balanced."""
     out, k = [], 0
     while True:
         m = re.compile(r"\\[dt]?frac\s*\{").search(text, k)

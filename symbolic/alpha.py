@@ -32,16 +32,20 @@ from __future__ import annotations
 import dataclasses
 import random
 
+import mpmath
 import sympy as sp
 
-from .derivation import Assumption, Derivation, Exhibit, Goal, Step
+from .derivation import Assumption, CrossCheck, Derivation, Exhibit, Goal, Step
 from .gaussian import kl_mvn, kl_normal
 from .latex import expr_latex
 
 __all__ = ["LinearIntegral", "TaylorRemainder", "alpha_exponents", "alpha_divergence",
            "alpha_integral_normal", "alpha_divergence_normal", "alpha_integral_mvn",
            "alpha_divergence_mvn", "alpha_divergence_categorical", "alpha_derivation",
-           "cholesky_covariance", "divergence_of_integral"]
+           "cholesky_covariance", "divergence_of_integral", "QUAD_DIGITS", "AGREE_DIGITS", "mp_number",
+           "normal_pdf_mp", "alpha_integral_quadrature", "alpha_divergence_categorical_sum",
+           "agree_to_digits", "quadrature_check", "categorical_sum_check", "limit_gaps",
+           "linear_approach_check", "bhattacharyya_check", "random_normal_pair", "alpha_cross_checks"]
 
 
 # --------------------------------------------------------------------------- SymPy objects
@@ -355,6 +359,232 @@ def _probabilities(values, name):
     if total.is_number and abs(sp.N(total) - 1) > 1e-12:
         raise ValueError(f"{name} must sum to 1, sums to {total}")
     return values
+
+
+# --------------------------------------------------------------------------- independent numeric checks
+
+QUAD_DIGITS = 30     # working digits of the quadratures and direct sums
+AGREE_DIGITS = 20    # digits a closed form must agree to
+
+
+def mp_number(value):
+    """A real SymPy (or Python) number as an mpmath number at the current mpmath precision.
+
+    >>> import sympy as sp
+    >>> with mpmath.workdps(20):
+    ...     print(mpmath.nstr(mp_number(sp.Rational(1, 3)), 20))
+    0.33333333333333333333
+    """
+    if isinstance(value, sp.Basic):
+        return mpmath.mpmathify(sp.N(value, mpmath.mp.dps + 5))
+    return mpmath.mpmathify(value)
+
+
+def normal_pdf_mp(mu, sigma):
+    """The density of N(mu, sigma^2) as an mpmath function (parameters read at the current precision).
+
+    >>> float(normal_pdf_mp(0, 1)(0))
+    0.3989422804014327
+    """
+    mu, sigma = mp_number(mu), mp_number(sigma)
+    return lambda x: mpmath.npdf(x, mu, sigma)
+
+
+def alpha_integral_quadrature(p, q, alpha, centre=0):
+    """integral p^a q^b dx over the real line by mpmath's tanh-sinh quadrature (split at ``centre``).
+
+    ``p`` and ``q`` are mpmath functions (e.g. :func:`normal_pdf_mp`); the
+    integrand is evaluated pointwise, never from a closed form.
+
+    >>> with mpmath.workdps(20):
+    ...     print(mpmath.nstr(alpha_integral_quadrature(normal_pdf_mp(0, 1), normal_pdf_mp(0, 1), 3), 15))
+    1.0
+    """
+    a, b = (mp_number(e) for e in alpha_exponents(alpha))
+    return mpmath.quad(lambda x: p(x) ** a * q(x) ** b, [-mpmath.inf, mp_number(centre), mpmath.inf])
+
+
+def alpha_divergence_categorical_sum(p, q, alpha):
+    """D_alpha(p||q) of two categorical laws by the direct mpmath sum 4/(1-alpha^2) (1 - sum p_i^a q_i^b).
+
+    >>> import sympy as sp
+    >>> half = sp.Rational(1, 2)
+    >>> with mpmath.workdps(20):
+    ...     print(mpmath.nstr(alpha_divergence_categorical_sum([half, half], [1, 0], 0), 10))
+    1.171572875
+    """
+    a, b = (mp_number(e) for e in alpha_exponents(alpha))
+    total = mpmath.fsum(mp_number(pi) ** a * mp_number(qi) ** b for pi, qi in zip(p, q))
+    return 4 / (1 - mp_number(alpha) ** 2) * (1 - total)
+
+
+def agree_to_digits(a, b, digits=AGREE_DIGITS):
+    """|a - b| <= 10^-digits (1 + |b|), evaluated at :data:`QUAD_DIGITS` working digits.
+
+    >>> agree_to_digits(1, 1 + 1e-25), agree_to_digits(1, 1 + 1e-15)
+    (True, False)
+    """
+    with mpmath.workdps(QUAD_DIGITS):
+        a, b = mp_number(a), mp_number(b)
+        return bool(abs(a - b) <= mpmath.mpf(10) ** (-digits) * (1 + abs(b)))
+
+
+def _difference(a, b):
+    with mpmath.workdps(QUAD_DIGITS):
+        return mpmath.nstr(abs(mp_number(a) - mp_number(b)), 2)
+
+
+def random_normal_pair(rng):
+    """Two seeded univariate Gaussians ``(mu1, sigma1, mu2, sigma2)`` (rationals, sigma in [1/2, 5/2]).
+
+    >>> mu1, sigma1, mu2, sigma2 = random_normal_pair(random.Random(1))
+    >>> sigma1 > 0 and sigma2 > 0
+    True
+    """
+    draw = lambda: (sp.Rational(rng.randint(-200, 200), 100), sp.Rational(rng.randint(50, 250), 100))  # noqa: E731
+    (mu1, sigma1), (mu2, sigma2) = draw(), draw()
+    return mu1, sigma1, mu2, sigma2
+
+
+def quadrature_check(params, alphas, closed_form=None, digits=AGREE_DIGITS) -> CrossCheck:
+    """The closed form D_alpha of two Gaussians against quadrature of the defining integral.
+
+    Parameters
+    ----------
+    params : ``(mu1, sigma1, mu2, sigma2)``, rationals.
+    alphas : the alphas compared (each with an existing alpha-integral).
+    closed_form : ``f(mu1, sigma1, mu2, sigma2, alpha)``, a SymPy number
+        (default :func:`alpha_divergence_normal`).
+    digits : the agreement required.
+
+    >>> quadrature_check((0, 1, 1, sp.Rational(3, 2)), [sp.Rational(1, 2)]).passed
+    True
+    """
+    closed_form = alpha_divergence_normal if closed_form is None else closed_form
+    mu1, sigma1, mu2, sigma2 = params
+    worst, ok = [], True
+    for alpha in alphas:
+        with mpmath.workdps(QUAD_DIGITS):
+            integral = alpha_integral_quadrature(normal_pdf_mp(mu1, sigma1), normal_pdf_mp(mu2, sigma2),
+                                                 alpha, centre=(mu1 + mu2) / 2)
+            numeric = 4 / (1 - mp_number(alpha) ** 2) * (1 - integral)
+        closed = closed_form(mu1, sigma1, mu2, sigma2, alpha)
+        ok = ok and agree_to_digits(closed, numeric, digits)
+        worst.append(f"{_difference(closed, numeric)} at $\\alpha = {sp.latex(alpha)}$")
+    return CrossCheck(
+        f"$D_\\alpha$ of $p = N({mu1}, ({sigma1})^2)$, $q = N({mu2}, ({sigma2})^2)$ "
+        "by mpmath quadrature of the defining integral",
+        "the Gaussian closed form (g)",
+        "differences " + ", ".join(worst) + (f", below $10^{{-{digits}}}$" if ok else ": DISAGREE"), ok)
+
+
+def categorical_sum_check(p, q, alphas, closed_form=None, digits=AGREE_DIGITS) -> CrossCheck:
+    """The categorical closed form against the direct mpmath sum, at each of ``alphas``.
+
+    ``closed_form(p, q, alpha)`` defaults to :func:`alpha_divergence_categorical`.
+
+    >>> half = sp.Rational(1, 2)
+    >>> categorical_sum_check([half, half], [sp.Rational(1, 4), sp.Rational(3, 4)], [0, 3]).passed
+    True
+    """
+    closed_form = alpha_divergence_categorical if closed_form is None else closed_form
+    ok = True
+    for alpha in alphas:
+        with mpmath.workdps(QUAD_DIGITS):
+            direct = alpha_divergence_categorical_sum(p, q, alpha)
+        ok = ok and agree_to_digits(closed_form(p, q, alpha), direct, digits)
+    shown = ", ".join(f"${sp.latex(a)}$" for a in alphas)
+    return CrossCheck(f"categorical $D_\\alpha(p\\|q)$, $p = {tuple(p)}$, $q = {tuple(q)}$, at alpha = {shown}",
+                      "the direct sum $\\frac{4}{1-\\alpha^2}(1 - \\sum_i p_i^a q_i^b)$",
+                      f"equal to ${digits}$ digits" if ok else "DISAGREE", ok)
+
+
+def limit_gaps(params, side, exponents, closed_form=None, target=None):
+    """``D_alpha - target`` at ``alpha = side (1 - 10^-k)`` for k in ``exponents`` (40 digits).
+
+    ``target`` defaults to the KL limit of that side (``kl_normal``, reversed for -1).
+
+    >>> gaps = limit_gaps((0, 1, 1, sp.Rational(3, 2)), 1, [5, 6])
+    >>> 9.99 < gaps[0] / gaps[1] < 10.01
+    True
+    """
+    if side not in (1, -1):
+        raise ValueError(f"side must be 1 or -1, got {side!r}")
+    closed_form = alpha_divergence_normal if closed_form is None else closed_form
+    mu1, sigma1, mu2, sigma2 = params
+    if target is None:
+        target = kl_normal(mu1, sigma1, mu2, sigma2) if side == 1 else kl_normal(mu2, sigma2, mu1, sigma1)
+    return [sp.N(closed_form(mu1, sigma1, mu2, sigma2, side * (1 - sp.Rational(1, 10**k))) - target, 40)
+            for k in exponents]
+
+
+def linear_approach_check(params, closed_form=None, target=None) -> CrossCheck:
+    """D_alpha at alpha = 1 - 10^-6 and 1 - 10^-7 against KL(p||q): the gap must shrink linearly.
+
+    Passed when the gap at 1 - 10^-6 is below 10^-3 and ten times the one at
+    1 - 10^-7 (to 10^-4 relative).
+
+    >>> linear_approach_check((0, 1, 1, sp.Rational(3, 2))).passed
+    True
+    """
+    g6, g7 = limit_gaps(params, 1, [6, 7], closed_form, target)
+    # a wrong target leaves a constant gap (ratio near 1), a wrong rate another ratio
+    ok = bool(g7 != 0 and abs(g6) < 1e-3 and abs(g6 / g7 / 10 - 1) < 1e-4)
+    ratio = f"{float(g6 / g7):.7f}" if g7 != 0 else "undefined"
+    return CrossCheck("$D_\\alpha$ of the same Gaussians at $\\alpha = 1 - 10^{-6}$ and $1 - 10^{-7}$",
+                      "$\\mathrm{KL}(p\\|q)$ of LV-1",
+                      f"gap {float(g6):.3g} at $1 - 10^{{-6}}$, ratio of the gaps {ratio}"
+                      + (" (linear)" if ok else ": NOT a linear approach"), ok)
+
+
+def bhattacharyya_check(params, closed_form=None, digits=AGREE_DIGITS) -> CrossCheck:
+    """D_0 from the closed form against 4 (1 - BC), BC = integral sqrt(p q) dx by quadrature.
+
+    >>> bhattacharyya_check((0, 1, 1, sp.Rational(3, 2))).passed
+    True
+    """
+    closed_form = alpha_divergence_normal if closed_form is None else closed_form
+    mu1, sigma1, mu2, sigma2 = params
+    with mpmath.workdps(QUAD_DIGITS):
+        p, q = normal_pdf_mp(mu1, sigma1), normal_pdf_mp(mu2, sigma2)
+        bc = mpmath.quad(lambda x: mpmath.sqrt(p(x) * q(x)),
+                         [-mpmath.inf, mp_number((mu1 + mu2) / 2), mpmath.inf])
+        hellinger = 4 * (1 - bc)
+    closed = closed_form(mu1, sigma1, mu2, sigma2, 0)
+    ok = agree_to_digits(closed, hellinger, digits)
+    return CrossCheck("$D_0$ of the same Gaussians (closed form at $\\alpha = 0$)",
+                      "$4(1 - \\mathrm{BC})$, $\\mathrm{BC} = \\int\\sqrt{pq}\\,dx$ by quadrature",
+                      f"difference {_difference(closed, hellinger)}"
+                      + (f", below $10^{{-{digits}}}$" if ok else ": DISAGREE"), ok)
+
+
+def alpha_cross_checks(seed: int = 0, closed_form=None, categorical=None, laws=None) -> tuple:
+    """The independent checks of the derivation (quadrature, direct sums, the approach to KL).
+
+    Parameters
+    ----------
+    seed : seed of the two random Gaussians (redrawn until the alpha = -2 integral exists).
+    closed_form : ``f(mu1, sigma1, mu2, sigma2, alpha)``, the Gaussian closed form checked.
+    categorical : ``f(p, q, alpha)``, the categorical closed form checked.
+    laws : the two categorical laws ``(p, q)`` (default: seeded laws on three categories).
+
+    >>> [c.passed for c in alpha_cross_checks(0)]
+    [True, True, True, True]
+    """
+    rng = random.Random(f"alpha-divergence/cross-checks/{seed}")
+    while True:
+        params = random_normal_pair(rng)
+        a, b = alpha_exponents(-2)
+        if a * params[3]**2 + b * params[1]**2 > 0:    # the alpha = -2 integral exists
+            break
+    if laws is None:
+        weights = [[rng.randint(1, 9) for _ in range(3)] for _ in range(2)]
+        laws = tuple([sp.Rational(w, sum(ws)) for w in ws] for ws in weights)
+    return (quadrature_check(params, [sp.Rational(1, 2), sp.Integer(-2)], closed_form),
+            categorical_sum_check(laws[0], laws[1], [sp.Rational(1, 2), sp.Integer(-2), sp.Integer(3)],
+                                  categorical),
+            linear_approach_check(params, closed_form),
+            bhattacharyya_check(params, closed_form))
 
 
 # --------------------------------------------------------------------------- the derivation
@@ -927,9 +1157,26 @@ def _build(dim, alpha_example, seed):
         "example_normal": value if value is not None else "does not exist",
         "example_categorical": cat_value,
     }
+    normal_symbols, cat_symbols = gaussian["normal_symbols"] + (alpha,), categorical["ps"] + categorical["qs"]
+
+    # the derivation's own closed forms (its results), evaluated at the checked points
+    def closed_form(*values):
+        return closed.subs(dict(zip(normal_symbols, values)))
+
+    def categorical_form(pv, qv, a):
+        return categorical["cat"].subs(dict(zip(cat_symbols + (alpha,), tuple(pv) + tuple(qv) + (a,))))
+    cross_checks = alpha_cross_checks(seed, closed_form=closed_form, categorical=categorical_form)
+    answers = (
+        r"\lim_{\alpha\to 1} D_\alpha(p\|q) = \mathrm{KL}(p\|q) = \int p\ln\frac{p}{q}\,dx",
+        r"\lim_{\alpha\to -1} D_\alpha(p\|q) = \mathrm{KL}(q\|p) = \int q\ln\frac{q}{p}\,dx",
+        r"D_\alpha\big(N(\mu_1,\sigma_1^2)\|N(\mu_2,\sigma_2^2)\big) = \frac{4}{1-\alpha^2}"
+        r"\Big(1 - \frac{\sigma_1^b\sigma_2^a}{\sqrt{s}}\,e^{-\frac{ab(\mu_1-\mu_2)^2}{2s}}\Big)",
+        r"a = \tfrac{1+\alpha}{2},\ b = \tfrac{1-\alpha}{2},\ s = a\sigma_2^2 + b\sigma_1^2 > 0",
+    )
     return Derivation(
         title="LV-3. alpha-divergence: the limits $\\alpha \\to 1$ and $\\alpha \\to -1$ are "
               "the two KL divergences",
+        answers=answers, cross_checks=cross_checks,
         steps=steps, assumptions=assumptions, goals=goals, results=results, notes=notes,
         exhibits=exhibits, id="alpha-divergence")
 

@@ -5,37 +5,23 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symbolic.alpha import (LinearIntegral, TaylorRemainder, alpha_divergence,
-                            alpha_divergence_categorical, alpha_divergence_mvn,
-                            alpha_divergence_normal, alpha_exponents, alpha_integral_mvn,
-                            alpha_integral_normal, cholesky_covariance)
+from symbolic.alpha import (AGREE_DIGITS, QUAD_DIGITS, LinearIntegral, TaylorRemainder,
+                            agree_to_digits, alpha_cross_checks, alpha_divergence,
+                            alpha_divergence_categorical, alpha_divergence_categorical_sum,
+                            alpha_divergence_mvn, alpha_divergence_normal, alpha_exponents,
+                            alpha_integral_mvn, alpha_integral_normal, alpha_integral_quadrature,
+                            bhattacharyya_check, categorical_sum_check, cholesky_covariance,
+                            limit_gaps, linear_approach_check, mp_number, normal_pdf_mp,
+                            quadrature_check)
 from symbolic.check import verify
 from symbolic.gaussian import kl_mvn, kl_normal
 
-DIGITS = 30          # working precision of the quadratures
-AGREE = 20           # digits the closed forms must agree to
-
-
-def close(a, b, digits=AGREE):
-    """|a - b| <= 10^-digits (1 + |b|), evaluated at DIGITS working digits."""
-    with mpmath.workdps(DIGITS):
-        a, b = (mp(v) if isinstance(v, sp.Basic) else mpmath.mpmathify(v) for v in (a, b))
-        return abs(a - b) <= mpmath.mpf(10) ** (-digits) * (1 + abs(b))
-
-
-def mp(value):
-    """A SymPy number as an mpmath number at the current precision."""
-    return mpmath.mpmathify(sp.N(value, mpmath.mp.dps + 5))
-
-
-def normal_pdf(mu, sigma):
-    mu, sigma = mp(mu), mp(sigma)
-    return lambda x: mpmath.npdf(x, mu, sigma)
-
-
-def quad_alpha_integral(p, q, alpha, centre=0):
-    a, b = (mp(e) for e in alpha_exponents(alpha))
-    return mpmath.quad(lambda x: p(x) ** a * q(x) ** b, [-mpmath.inf, mp(centre), mpmath.inf])
+DIGITS = QUAD_DIGITS      # working precision of the quadratures
+AGREE = AGREE_DIGITS      # digits the closed forms must agree to
+close = agree_to_digits
+mp = mp_number
+normal_pdf = normal_pdf_mp
+quad_alpha_integral = alpha_integral_quadrature
 
 
 def random_normal(rng):
@@ -96,10 +82,8 @@ def test_approach_to_the_limits_shrinks_linearly_in_the_gap(side):
     alpha = sp.Symbol("alpha", real=True)
     closed = alpha_divergence_normal(mu1, s1, mu2, s2, alpha)
     target = alpha_divergence_normal(mu1, s1, mu2, s2, side)
-    gaps = []
-    for k in range(1, 9):
-        point = side * (1 - sp.Rational(1, 10**k))
-        gaps.append(sp.N(closed.subs(alpha, point) - target, 40))
+    gaps = limit_gaps((mu1, s1, mu2, s2), side, range(1, 9),
+                      closed_form=lambda *v: closed.subs(alpha, v[-1]), target=target)
     ratios = [gaps[k] / gaps[k + 1] for k in range(len(gaps) - 1)]
     assert all(g != 0 for g in gaps)
     assert abs(gaps[-1]) < 1e-7
@@ -230,9 +214,7 @@ def test_cholesky_covariance_is_symmetric_with_positive_determinant():
 
 def brute_categorical(p, q, alpha):
     with mpmath.workdps(DIGITS):
-        a, b = (mp(e) for e in alpha_exponents(alpha))
-        total = mpmath.fsum(mp(pi) ** a * mp(qi) ** b for pi, qi in zip(p, q))
-        return 4 / (1 - mp(alpha) ** 2) * (1 - total)
+        return alpha_divergence_categorical_sum(p, q, alpha)
 
 
 def random_law(rng, k):
@@ -318,3 +300,42 @@ def test_taylor_remainder_is_exact_and_tends_to_half_log_squared():
     assert sp.simplify(1 + e * sp.log(t) + e**2 * R.doit() - t**e) == 0
     assert sp.limit(R.doit(), e, 0, "+") == sp.log(t)**2 / 2
     assert sp.latex(R) == r"R_{\epsilon}\!\left(t\right)"
+
+
+# --------------------------------------------------------------------------- the cross-checks
+
+def test_cross_checks_of_the_derivation_all_pass_and_are_deterministic():
+    checks = alpha_cross_checks(seed=2)
+    assert [c.passed for c in checks] == [True, True, True, True]
+    assert alpha_cross_checks(seed=2) == checks
+    assert alpha_cross_checks(seed=3) != checks          # the seed picks other Gaussians
+
+
+def test_quadrature_cross_check_fails_for_a_wrong_closed_form():
+    params = (0, 1, 1, sp.Rational(3, 2))
+    alphas = [sp.Rational(1, 2), sp.Integer(-2)]
+    assert quadrature_check(params, alphas).passed is True
+    # the closed form with the roles of the standard deviations exchanged
+    wrong = quadrature_check(params, alphas,
+                             closed_form=lambda m1, s1, m2, s2, a: alpha_divergence_normal(m1, s2, m2, s1, a))
+    assert wrong.passed is False
+    assert "DISAGREE" in wrong.outcome
+    # a perturbation far below plotting accuracy is still caught at 20 digits
+    nudged = quadrature_check(params, alphas, closed_form=lambda *v: alpha_divergence_normal(*v)
+                              + sp.Rational(1, 10**15))
+    assert nudged.passed is False
+
+
+def test_categorical_bhattacharyya_and_linear_approach_checks_can_fail():
+    half = sp.Rational(1, 2)
+    p, q = [half, sp.Rational(1, 3), sp.Rational(1, 6)], [sp.Rational(1, 4)] * 2 + [half]
+    assert categorical_sum_check(p, q, [0, 3]).passed is True
+    assert categorical_sum_check(p, q, [0, 3], closed_form=lambda p, q, a: alpha_divergence_categorical(
+        q, p, a)).passed is False
+    params = (0, 1, 1, sp.Rational(3, 2))
+    assert bhattacharyya_check(params).passed is True
+    assert bhattacharyya_check(params, closed_form=lambda m1, s1, m2, s2, a: alpha_divergence_normal(
+        m1, s1, m2 + sp.Rational(1, 10**6), s2, a)).passed is False
+    # the reverse KL as the target at alpha -> 1: the gap stays finite, the ratio is near 1
+    assert linear_approach_check(params).passed is True
+    assert linear_approach_check(params, target=kl_normal(1, sp.Rational(3, 2), 0, 1)).passed is False

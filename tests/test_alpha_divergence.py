@@ -8,16 +8,22 @@ import pytest
 import sympy as sp
 
 import proofs.alpha_divergence as problem
+from proofs import registry
 from proofs.problem import options_for
+from symbolic.check import DEFAULT_BUDGET
 from symbolic.derivation import result_to_json
 from symbolic.gaussian import kl_normal
 from symbolic.latex import derivation_latex, document
 
+# the default derivations are checked once per process and shared (proofs.registry);
+# keeping these files on one xdist worker lets them share that work
+pytestmark = pytest.mark.xdist_group("derivations")
+
 
 @pytest.fixture(scope="module")
 def checked():
-    # dim = 1 keeps the suite fast; the command line's default (d = 2) is exercised by the CLI run
-    return problem.build(options_for(problem, dim=1)).check()
+    # the default derivation (d = 2), shared through the registry's memo with the report tests
+    return registry.checked(problem, options_for(problem), DEFAULT_BUDGET)
 
 
 def test_every_step_is_proved_and_every_goal_reached(checked):
@@ -59,6 +65,23 @@ def test_results_are_the_gaussian_formulas_and_equal_lv1_exactly(checked):
     for key in ("limit_plus_general", "limit_minus_general", "limit_plus_normal", "limit_minus_normal"):
         assert isinstance(result_to_json(r[key]), str)
     assert sp.sympify(result_to_json(r["limit_plus_general"])) == r["limit_plus_general"]
+
+
+def test_answers_are_the_two_limits_and_the_gaussian_closed_form(checked):
+    answers = checked.derivation.answers
+    assert len(answers) == 4
+    assert r"\lim_{\alpha\to 1}" in answers[0] and r"\mathrm{KL}(p\|q)" in answers[0]
+    assert r"\lim_{\alpha\to -1}" in answers[1] and r"\mathrm{KL}(q\|p)" in answers[1]
+    assert r"\sqrt{s}" in answers[2] and "s = " in answers[3]
+    assert all("$" not in a for a in answers)
+
+
+def test_every_cross_check_passes(checked):
+    checks = checked.as_dict()["cross_checks"]
+    assert len(checks) == 4
+    assert [c["passed"] for c in checks] == [True] * 4
+    assert any("quadrature" in c["what"] for c in checks)
+    assert any("categorical" in c["what"] for c in checks)
 
 
 def test_example_values_follow_the_alpha_option():

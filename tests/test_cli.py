@@ -129,7 +129,9 @@ def test_unwritable_directory_is_refused(tmp_path):
 
 def test_failed_step_gives_exit_1(monkeypatch, tmp_path):
     import sympy as sp
-    from proofs import output_size
+    from proofs import output_size, registry
+    monkeypatch.setattr(registry, "_BUILT", {})           # forget the derivations built so far
+    monkeypatch.setattr(registry, "_CHECKED", {})
     from symbolic.derivation import Derivation, Step
     x = sp.Symbol("x", real=True)
     monkeypatch.setattr(output_size, "build",

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import sympy as sp
 from conftest import close
-from scipy.stats import multivariate_normal
 
 from symbolic.gaussian import (GaussianExpectation, SymbolicGaussian, check_spd, cholesky_symbols,
                                exact_random_check, expect, kl_1d_formula, kl_by_moments,
-                               kl_general_formula, kl_mvn, kl_normal, kl_quadrature_1d,
-                               kl_quadrature_2d, kl_vae_prior_formula, random_spd)
+                               kl_general_formula, kl_monte_carlo, kl_mvn, kl_normal,
+                               kl_quadrature_1d, kl_quadrature_2d, kl_vae_prior_formula,
+                               monte_carlo_check, random_spd)
 
 
 def _rational(rng, lo, hi, den=4):
@@ -71,13 +71,30 @@ def test_kl_mvn_matches_seeded_monte_carlo_in_five_dimensions():
     rng = random.Random(5)
     mu1, S1, mu2, S2 = _random_pair(5, rng)
     closed = float(kl_mvn(mu1, S1, mu2, S2))
-    m1, m2 = np.array(mu1, dtype=float), np.array(mu2, dtype=float)
-    A, B = np.array(S1, dtype=float), np.array(S2, dtype=float)
-    x = np.random.default_rng(5).multivariate_normal(m1, A, size=200_000)
-    ratio = multivariate_normal(m1, A).logpdf(x) - multivariate_normal(m2, B).logpdf(x)
-    mean, stderr = ratio.mean(), ratio.std(ddof=1) / np.sqrt(len(ratio))
+    mean, stderr = kl_monte_carlo(mu1, S1, mu2, S2, n=200_000, seed=5)
     assert abs(mean - closed) < 4 * stderr
     assert stderr < 0.05 * closed            # the test is sharp enough to catch a wrong formula
+
+
+def test_monte_carlo_cross_check_passes_for_kl_mvn_and_fails_for_a_wrong_closed_form():
+    assert monte_carlo_check(d=5, seed=0, n=100_000).passed is True
+    # covariances exchanged in the closed form: the check must notice
+    swapped = monte_carlo_check(d=5, seed=0, n=100_000,
+                                closed_form=lambda m1, S1, m2, S2: kl_mvn(m1, S2, m2, S1))
+    assert swapped.passed is False
+    assert "DISAGREE" in swapped.outcome
+    # "- d" off by one (1/2 too large): also caught, at about 14 standard errors
+    off_by_one = monte_carlo_check(d=5, seed=0, n=100_000,
+                                   closed_form=lambda *a: kl_mvn(*a) + sp.Rational(1, 2))
+    assert off_by_one.passed is False
+
+
+def test_monte_carlo_is_seeded():
+    args = ([0, 0], sp.eye(2), [1, 0], 2 * sp.eye(2))
+    assert kl_monte_carlo(*args, n=1000, seed=3) == kl_monte_carlo(*args, n=1000, seed=3)
+    assert kl_monte_carlo(*args, n=1000, seed=3) != kl_monte_carlo(*args, n=1000, seed=4)
+    with pytest.raises(ValueError, match="number of samples"):
+        kl_monte_carlo(*args, n=1)
 
 
 def test_kl_mvn_is_nonnegative_and_zero_only_on_the_diagonal_pair():

@@ -2,12 +2,23 @@
 import pytest
 import sympy as sp
 
-from proofs import output_size
+from proofs import output_size, registry
+from symbolic.check import DEFAULT_BUDGET
 from proofs.problem import options_for
 
 # the default derivations are checked once per process and shared (proofs.registry);
 # keeping these files on one xdist worker lets them share that work
 pytestmark = pytest.mark.xdist_group("derivations")
+
+
+def test_default_derivation_is_fully_proved_with_its_answers():
+    # the 256-value derivation the command line and the report show (shared through the memo)
+    checked = registry.checked(output_size, options_for(output_size), DEFAULT_BUDGET)
+    assert checked.status == "proved"
+    assert all(v.status == "proved" for v in checked.verdicts)
+    assert checked.derivation.results["k_min"] == 86
+    assert checked.derivation.results["k_min_pixelcnnpp"] == 77
+    assert all(c.passed for c in checked.derivation.cross_checks)
 
 
 def test_small_value_count_is_fully_proved_and_answers():
