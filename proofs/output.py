@@ -65,8 +65,9 @@ def write_folder(path: str, texts: dict, figures=()) -> list[str]:
     staging = tempfile.mkdtemp(prefix=".tmp-", dir=parent)
     written = []
     try:
-        for fig in figures:
-            fig.draw(os.path.join(staging, fig.name))
+        with _embeddable_fonts():
+            for fig in figures:
+                fig.draw(os.path.join(staging, fig.name))
         for name, text in texts.items():
             with open(os.path.join(staging, name), "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
@@ -77,6 +78,16 @@ def write_folder(path: str, texts: dict, figures=()) -> list[str]:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def _embeddable_fonts():
+    """Figures embed their fonts as TrueType (Type 42), not as Type 3 bitmaps-in-disguise."""
+    try:
+        import matplotlib
+    except ImportError:                                   # no figures without matplotlib anyway
+        import contextlib
+        return contextlib.nullcontext()
+    return matplotlib.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42})
 
 
 def report_json(checked_by_problem) -> str:

@@ -138,10 +138,714 @@ LATEX_WORDS = {
     },
 }
 
-# English prose of the derivations -> Russian; filled for every string of the default report
-from .ru_autoregressive import TRANSLATIONS as _AUTOREGRESSIVE     # noqa: E402
-
-TRANSLATIONS_RU: dict[str, str] = {**_AUTOREGRESSIVE}
+# English prose of the derivations -> Russian, for every string of the default report
+# (tests/test_report.py fails on any string without its translation)
+TRANSLATIONS_RU: dict[str, str] = {
+    'AR-1. MADE masks':
+        'AR-1. Маски MADE',
+    'AR-1. MADE masks: the connectivity M is strictly lower triangular (out x in) and counts paths':
+        'AR-1. Маски MADE: матрица связности M строго нижняя треугольная («выходы x входы») и считает пути',
+    '(a) The claim as stated is false: the smallest counterexample':
+        '(a) Утверждение в исходной формулировке неверно: наименьший контрпример',
+    '(a) Generic masks: symbolic m, h, i, j and hidden degrees in 1..m-1':
+        '(a) Маски общего вида: символьные m, h, i, j и степени скрытых нейронов из 1..m-1',
+    '(a) Corrected, out x in layout (rows = outputs): strictly lower triangular':
+        '(a) Исправленное утверждение, расположение «выходы x входы» (строки -- выходы): строго нижняя треугольная',
+    '(a) Corrected, in x out layout (the transpose): strictly upper triangular':
+        '(a) Исправленное утверждение, расположение «входы x выходы» (транспонированная матрица): строго верхняя треугольная',
+    '(a) Any number L of hidden layers, by induction on the layer':
+        '(a) Произвольное число L скрытых слоёв: индукция по слою',
+    '(a) Explicit checks, L = 1, 2, 3':
+        '(a) Явные проверки, L = 1, 2, 3',
+    '(b) Products of generic edge matrices are path sums':
+        '(b) Произведения матриц рёбер общего вида -- суммы по путям',
+    '(b) Any number of layers: the induction step':
+        '(b) Произвольное число слоёв: шаг индукции',
+    '(b) With 0/1 edges the path sum counts paths':
+        '(b) При рёбрах из 0 и 1 сумма по путям равна числу путей',
+    'Any variable order (permutation)':
+        'Произвольный порядок переменных (перестановка)',
+    'Worked example: m = 4, hidden widths 5, hidden degrees 2,2,1,2,3, order 1,2,3,4':
+        'Разобранный пример: m = 4, ширина скрытого слоя 5, степени скрытых нейронов 2,2,1,2,3, порядок 1,2,3,4',
+    'Worked example: path counts by walking the graph':
+        'Разобранный пример: число путей обходом графа',
+    'Worked example: the closed form':
+        'Разобранный пример: явная формула',
+    'Worked example: strictly lower triangular':
+        'Разобранный пример: строго нижняя треугольная',
+    'the smallest network: $m = 2$, $h = 1$, $m(1) = 1$; output 2 sees hidden unit 1 ($1 < 2$), hidden unit 1 sees input 1 ($1 \\le 1$); explicit product':
+        'наименьшая сеть: $m = 2$, $h = 1$, $m(1) = 1$; выход 2 видит скрытый нейрон 1 ($1 < 2$), скрытый нейрон 1 видит вход 1 ($1 \\le 1$); явное произведение',
+    'so the entry $(2, 1)$, below the diagonal, is 1 and not 0: $M$ is not strictly upper triangular in the out x in layout the homework uses':
+        'поэтому элемент $(2, 1)$ под диагональю равен 1, а не 0: $M$ не является строго верхней треугольной в расположении «выходы x входы», которое используется в задании',
+    'matrix product with $(M_V)_{ik} = [\\mu_k < i]$, $(M_W)_{kj} = [j \\le \\mu_k]$; a product of brackets is the bracket of the conjunction':
+        'произведение матриц с $(M_V)_{ik} = [\\mu_k < i]$, $(M_W)_{kj} = [j \\le \\mu_k]$; произведение скобок Айверсона равно скобке от конъюнкции',
+    "on and above the diagonal, $i \\le j$, written $i = j - t$ with $t \\ge 0$ an integer: $j \\le \\mu_k < j - t$ is impossible, so every bracket is 0 (SymPy's relational simplification); hence $M$ (out x in, rows = outputs) is strictly LOWER triangular":
+        'на диагонали и над ней, $i \\le j$, запишем $i = j - t$ с целым $t \\ge 0$: неравенство $j \\le \\mu_k < j - t$ невозможно, поэтому каждая скобка равна 0 (упрощение отношений в SymPy); следовательно, $M$ («выходы x входы», строки -- выходы) строго НИЖНЯЯ треугольная',
+    'in the in x out layout (rows = inputs: the transpose, as stored by several public MADE implementations) $(M^T)_{ij} = M_{ji}$; on and below the diagonal, $j = i - t$ with $t \\ge 0$, the bracket $[i \\le \\mu_k < i - t]$ is 0: $M^T$ is strictly UPPER triangular':
+        'в расположении «входы x выходы» (строки -- входы: транспонированная матрица, именно так маски хранятся в ряде открытых реализаций MADE) $(M^T)_{ij} = M_{ji}$; на диагонали и под ней, $j = i - t$ с $t \\ge 0$, скобка $[i \\le \\mu_k < i - t]$ равна 0: $M^T$ строго ВЕРХНЯЯ треугольная',
+    "induction on the layer $l$ for $c_l(k, j)$, the number of paths from input $j$ to unit $k$ of layer $l$: $c_1(k, j) = [j \\le \\mu_1(k)]$; if $c_l(k', j) = [j \\le \\mu_l(k')]\\, d(k', j)$ for some $d$, then every term of $c_{l+1}(k, j)$ carries the factor $[j \\le \\nu]$, $\\nu = \\mu_{l+1}(k)$, by transitivity $j \\le \\mu_l(k') \\le \\nu$; as it does not depend on $k'$, $c_{l+1}(k, j) = [j \\le \\mu_{l+1}(k)]\\, d_{l+1}(k, j)$: the hypothesis holds for $l + 1$":
+        "индукция по слою $l$ для $c_l(k, j)$ -- числа путей от входа $j$ к нейрону $k$ слоя $l$: $c_1(k, j) = [j \\le \\mu_1(k)]$; если $c_l(k', j) = [j \\le \\mu_l(k')]\\, d(k', j)$ для некоторой функции $d$, то каждое слагаемое $c_{l+1}(k, j)$ содержит множитель $[j \\le \\nu]$, $\\nu = \\mu_{l+1}(k)$, по транзитивности $j \\le \\mu_l(k') \\le \\nu$; так как он не зависит от $k'$, $c_{l+1}(k, j) = [j \\le \\mu_{l+1}(k)]\\, d_{l+1}(k, j)$: предположение индукции выполнено для $l + 1$",
+    'the output layer: $M_{ij} = \\sum_k [\\mu_L(k) < i]\\, c_L(k, j)$ with $c_L(k, j) = [j \\le \\mu_L(k)]\\, d(k, j)$ by the induction; for $i = j - t$, $t \\ge 0$, every term vanishes, so $M$ is strictly lower triangular (out x in) for every number $L$ of hidden layers':
+        'выходной слой: $M_{ij} = \\sum_k [\\mu_L(k) < i]\\, c_L(k, j)$, где $c_L(k, j) = [j \\le \\mu_L(k)]\\, d(k, j)$ по индукции; при $i = j - t$, $t \\ge 0$ каждое слагаемое обращается в нуль, поэтому $M$ строго нижняя треугольная («выходы x входы») при любом числе $L$ скрытых слоёв',
+    '$m = 3$, 1 hidden layer of 2 units with symbolic degrees: the product of the bracket masks equals the degree-count closed form (cumulative counts $n_l(d)$ = number of units of layer $l$ with degree $d$); exhaustive over all 4 degree assignments (each of the 2 degrees 1 or 2)':
+        '$m = 3$, 1 скрытый слой из 2 нейронов с символьными степенями: произведение масок из скобок Айверсона совпадает с явной формулой через количества степеней (накопленные количества $n_l(d)$ -- число нейронов слоя $l$ со степенью $d$); полный перебор всех 4 наборов степеней (каждая из 2 степеней равна 1 или 2)',
+    'its entries on and above the diagonal are 0 for every one of the 4 degree assignments (exhaustive): strictly lower, $L = 1$':
+        'её элементы на диагонали и над ней равны 0 для каждого из 4 наборов степеней (полный перебор): строго нижняя, $L = 1$',
+    '$m = 3$, 2 hidden layers of 2 units with symbolic degrees: the product of the bracket masks equals the degree-count closed form (cumulative counts $n_l(d)$ = number of units of layer $l$ with degree $d$); exhaustive over all 16 degree assignments (each of the 4 degrees 1 or 2)':
+        '$m = 3$, 2 скрытых слоя по 2 нейрона с символьными степенями: произведение масок из скобок Айверсона совпадает с явной формулой через количества степеней (накопленные количества $n_l(d)$ -- число нейронов слоя $l$ со степенью $d$); полный перебор всех 16 наборов степеней (каждая из 4 степеней равна 1 или 2)',
+    'its entries on and above the diagonal are 0 for every one of the 16 degree assignments (exhaustive): strictly lower, $L = 2$':
+        'её элементы на диагонали и над ней равны 0 для каждого из 16 наборов степеней (полный перебор): строго нижняя, $L = 2$',
+    '$m = 3$, 3 hidden layers of 2 units with symbolic degrees: the product of the bracket masks equals the degree-count closed form (cumulative counts $n_l(d)$ = number of units of layer $l$ with degree $d$); exhaustive over all 64 degree assignments (each of the 6 degrees 1 or 2)':
+        '$m = 3$, 3 скрытых слоя по 2 нейрона с символьными степенями: произведение масок из скобок Айверсона совпадает с явной формулой через количества степеней (накопленные количества $n_l(d)$ -- число нейронов слоя $l$ со степенью $d$); полный перебор всех 64 наборов степеней (каждая из 6 степеней равна 1 или 2)',
+    'its entries on and above the diagonal are 0 for every one of the 64 degree assignments (exhaustive): strictly lower, $L = 3$':
+        'её элементы на диагонали и над ней равны 0 для каждого из 64 наборов степеней (полный перебор): строго нижняя, $L = 3$',
+    '1 hidden layer, $m = 2$, widths 2, every edge its own variable: the $(i, j)$ entry of the product is the sum, over every path $x_j \\to \\dots \\to \\hat x_i$ (enumerated, 2 per entry), of the product of its edge variables':
+        '1 скрытый слой, $m = 2$, ширина 2, у каждого ребра своя переменная: элемент $(i, j)$ произведения равен сумме по всем путям $x_j \\to \\dots \\to \\hat x_i$ (перечислены явно, по 2 на элемент) произведений переменных их рёбер',
+    '2 hidden layers, $m = 2$, widths 2, every edge its own variable: the $(i, j)$ entry of the product is the sum, over every path $x_j \\to \\dots \\to \\hat x_i$ (enumerated, 4 per entry), of the product of its edge variables':
+        '2 скрытых слоя, $m = 2$, ширина 2, у каждого ребра своя переменная: элемент $(i, j)$ произведения равен сумме по всем путям $x_j \\to \\dots \\to \\hat x_i$ (перечислены явно, по 4 на элемент) произведений переменных их рёбер',
+    '3 hidden layers, $m = 2$, widths 2, every edge its own variable: the $(i, j)$ entry of the product is the sum, over every path $x_j \\to \\dots \\to \\hat x_i$ (enumerated, 8 per entry), of the product of its edge variables':
+        '3 скрытых слоя, $m = 2$, ширина 2, у каждого ребра своя переменная: элемент $(i, j)$ произведения равен сумме по всем путям $x_j \\to \\dots \\to \\hat x_i$ (перечислены явно, по 8 на элемент) произведений переменных их рёбер',
+    'the induction step on $L$, instance $L = 2 \\to 3$: the path sums to the outputs are the edge variables of the last layer times the path sums to the last hidden layer, $(E_{L+1} P_L)_{ij} = \\sum_k (E_{L+1})_{ik} (P_L)_{kj}$: every path $j \\to i$ is a path $j \\to k$ extended by the edge $k \\to i$, each exactly once; with the base $P_0 = E_1$ (one edge) this gives every $L$':
+        'шаг индукции по $L$, частный случай $L = 2 \\to 3$: суммы по путям до выходов равны произведению переменных рёбер последнего слоя на суммы по путям до последнего скрытого слоя, $(E_{L+1} P_L)_{ij} = \\sum_k (E_{L+1})_{ik} (P_L)_{kj}$: каждый путь $j \\to i$ -- это путь $j \\to k$, продолженный ребром $k \\to i$, причём каждый путь получается ровно один раз; вместе с базой $P_0 = E_1$ (одно ребро) это даёт утверждение для любого $L$',
+    'with 0/1 edges, the product along a path of 2, 3 or 4 edges is 1 exactly when every edge is present: exhaustive over all 16 assignments of $x_1, \\dots, x_4$ to 0 or 1; so each entry of the product of 0/1 masks counts the paths':
+        'при рёбрах из 0 и 1 произведение вдоль пути из 2, 3 или 4 рёбер равно 1 тогда и только тогда, когда присутствуют все рёбра: полный перебор всех 16 наборов значений 0 или 1 для $x_1, \\dots, x_4$; поэтому каждый элемент произведения масок из 0 и 1 равен числу путей',
+    "any variable order $\\pi$: with input degrees $\\deg(\\pi(s)) = s$, reordering rows and columns by $\\pi$ turns $M^\\pi$ into the natural-order matrix with the same hidden degrees, hence strictly lower triangular; exhaustive over all 6 permutations of $m = 3$, with symbolic hidden degrees $\\mu_{11}, \\mu_{12}$ (the homework's case is $\\pi = \\mathrm{id}$)":
+        'произвольный порядок переменных $\\pi$: при степенях входов $\\deg(\\pi(s)) = s$ перестановка строк и столбцов согласно $\\pi$ переводит $M^\\pi$ в матрицу для прямого порядка с теми же степенями скрытых нейронов, а значит, строго нижнюю треугольную; полный перебор всех 6 перестановок при $m = 3$ с символьными степенями скрытых нейронов $\\mu_{11}, \\mu_{12}$ (в задании рассматривается случай $\\pi = \\mathrm{id}$)',
+    'the product of the masks, last to first, in exact integers':
+        'произведение масок от последней к первой в точной целочисленной арифметике',
+    'the number of paths $x_j \\to \\dots \\to \\hat x_i$, found by walking the network graph (no matrix product), equals $M$ entry by entry':
+        'число путей $x_j \\to \\dots \\to \\hat x_i$, найденное обходом графа сети (без умножения матриц), поэлементно совпадает с $M$',
+    'the closed form from the degrees alone (cumulative degree counts) equals $M$':
+        'явная формула, использующая только степени (накопленные количества степеней), совпадает с $M$',
+    '$M$ equals its own strictly lower part: strictly lower triangular in the out x in layout (and $M^T$ strictly upper)':
+        '$M$ совпадает со своей строго нижней частью: строго нижняя треугольная в расположении «выходы x входы» (а $M^T$ строго верхняя)',
+    'inputs numbered by their degree in the factorisation order; hidden degrees are integers $1 \\le \\mu \\le m - 1$':
+        'входы занумерованы своими степенями в порядке разложения; степени скрытых нейронов -- целые числа $1 \\le \\mu \\le m - 1$',
+    '$[P]$ is the Iverson bracket: 1 if $P$ holds, else 0':
+        '$[P]$ -- скобка Айверсона: 1, если $P$ выполнено, иначе 0',
+    '$h$, $h_{L}$, $h_{l}$, $i$, $j$, $\\mu$, $\\mu_{11}$, $\\mu_{12}$, $\\mu_{21}$, $\\mu_{22}$, $\\mu_{31}$, $\\mu_{32}$, $\\mu_{L}$, $\\mu_{l}$, $\\nu$ are positive integers':
+        '$h$, $h_{L}$, $h_{l}$, $i$, $j$, $\\mu$, $\\mu_{11}$, $\\mu_{12}$, $\\mu_{21}$, $\\mu_{22}$, $\\mu_{31}$, $\\mu_{32}$, $\\mu_{L}$, $\\mu_{l}$, $\\nu$ -- целые положительные числа',
+    '$t$ is a non-negative integer':
+        '$t$ -- целое неотрицательное число',
+    '$x_{1}$, $x_{2}$, $x_{3}$, $x_{4}$ are integers':
+        '$x_{1}$, $x_{2}$, $x_{3}$, $x_{4}$ -- целые числа',
+    "The homework's claim (a) as stated is FALSE. With the shapes it gives ($W \\in R^{h \\times m}$, $V \\in R^{m \\times h}$, $M = M_V M_W$, rows of $M$ are outputs) the entry $M_{ij}$ can be non-zero only when $j < i$: $M$ is strictly LOWER triangular. It is strictly upper triangular in the input x output layout, i.e. for $M^T$ (the layout in which several public MADE implementations store masks). Smallest counterexample: $m = 2$, $h = 1$, $m(1) = 1$, where $M_{21} = 1$.":
+        'Утверждение (a) задания в исходной формулировке НЕВЕРНО. При размерностях из условия ($W \\in R^{h \\times m}$, $V \\in R^{m \\times h}$, $M = M_V M_W$, строки $M$ -- выходы) элемент $M_{ij}$ может быть ненулевым только при $j < i$: $M$ строго НИЖНЯЯ треугольная. Строго верхней треугольной является матрица в расположении «входы x выходы», т. е. $M^T$ (именно так хранят маски некоторые открытые реализации MADE). Наименьший контрпример: $m = 2$, $h = 1$, $m(1) = 1$, где $M_{21} = 1$.',
+    'Closed form: $M_{ij} = \\sum_k [j \\le m(k) < i]$, the number of hidden units $k$ with $j \\le m(k) \\le i - 1$, for one hidden layer, and the number of degree chains $j \\le m_1(k_1) \\le \\dots \\le m_L(k_L) < i$ for L layers; for an order $\\pi$, $\\deg(\\pi(s)) = s$ replaces $i, j$.':
+        'Явная формула: $M_{ij} = \\sum_k [j \\le m(k) < i]$ -- число скрытых нейронов $k$ с $j \\le m(k) \\le i - 1$ для одного скрытого слоя и число цепочек степеней $j \\le m_1(k_1) \\le \\dots \\le m_L(k_L) < i$ для L слоёв; для порядка $\\pi$ используется $\\deg(\\pi(s)) = s$ вместо $i, j$.',
+    'Independent checks behind the results: every one-hidden-layer network with $m \\le 4$, $h \\le 3$ (56 networks) enumerated in exact integers: product, graph walk and closed form agree.':
+        'Независимые проверки результатов: в точной целочисленной арифметике перебраны все сети с одним скрытым слоем при $m \\le 4$, $h \\le 3$ (56 сетей); произведение масок, обход графа и явная формула совпадают.',
+    '(a) $M = M_V M_W$ is strictly upper triangular, i.e. $M_{ij} = 0$ whenever $i \\ge j$ (rows of $M$ are the outputs, $W \\in R^{h \\times m}$); checked as stated on every network with one hidden unit and $m \\le 4$, every entry with $i \\ge j$, smallest first':
+        '(a) $M = M_V M_W$ строго верхняя треугольная, т. е. $M_{ij} = 0$ при всех $i \\ge j$ (строки $M$ -- выходы, $W \\in R^{h \\times m}$); проверено в исходной формулировке на всех сетях с одним скрытым нейроном и $m \\le 4$ для всех элементов с $i \\ge j$, начиная с наименьших',
+    'mask $M_W$ (out x in: rows are the receiving units)':
+        'маска $M_W$ («выходы x входы»: строки -- принимающие нейроны)',
+    'mask $M_V$ (out x in: rows are the receiving units)':
+        'маска $M_V$ («выходы x входы»: строки -- принимающие нейроны)',
+    'connectivity: rows are outputs, columns inputs':
+        'связность: строки -- выходы, столбцы -- входы',
+    'path counts by graph walk':
+        'число путей обходом графа',
+    '$M = M_V M_W$ for all 56 networks with $m \\le 4$, $h \\le 3$':
+        '$M = M_V M_W$ для всех 56 сетей с $m \\le 4$, $h \\le 3$',
+    'path counts by walking the graph, and the closed form':
+        'число путей обходом графа и явная формула',
+    'identical integer matrices':
+        'целочисленные матрицы совпадают',
+    'strict lower triangularity over the same 56 networks':
+        'строгая нижняя треугольность на тех же 56 сетях',
+    'exact integer enumeration':
+        'точный целочисленный перебор',
+    'every $M$ strictly lower':
+        'каждая $M$ строго нижняя треугольная',
+    "the homework's claim (a) as stated":
+        'утверждение (a) задания в исходной формулировке',
+    'the smallest network, searched exhaustively':
+        'наименьшая сеть, найденная полным перебором',
+    'fails first at $m = 2$, $h = 1$, entry (2, 1)':
+        'впервые нарушается при $m = 2$, $h = 1$, элемент (2, 1)',
+    '$M$ of the worked example':
+        '$M$ из разобранного примера',
+    'graph walk and closed form':
+        'обход графа и явная формула',
+    'identical':
+        'совпадают',
+    'MADE masks for m = 4, hidden degrees 2,2,1,2,3: rows are receiving units (out x in); the last panel is M, rows = outputs, each cell the number of paths from input j to output i (strictly lower triangular).':
+        'Маски MADE для m = 4, степени скрытых нейронов 2,2,1,2,3: строки -- принимающие нейроны («выходы x входы»); на последней панели -- матрица M, строки -- выходы, в каждой клетке -- число путей от входа j к выходу i (строго нижняя треугольная).',
+    'AR-2. Output tensor sizes':
+        'AR-2. Размеры выходного тензора',
+    'AR-2. Output tensor sizes: categorical vs discretized logistic mixture':
+        'AR-2. Размеры выходного тензора: категориальное распределение против дискретизованной смеси логистических распределений',
+    '(a) Model 1: a categorical per subpixel':
+        '(a) Модель 1: категориальное распределение для каждого субпикселя',
+    '(a) Model 2: a mixture of K logistics per subpixel':
+        '(a) Модель 2: смесь K логистических распределений для каждого субпикселя',
+    "(b) When is model 2's output larger?":
+        '(b) Когда выходной тензор модели 2 больше?',
+    '(b) The threshold for any number of values n':
+        '(b) Порог для произвольного числа значений n',
+    'PixelCNN++: one mixture per pixel, channels coupled':
+        'PixelCNN++: одна смесь на пиксель, каналы связаны',
+    'Free parameters per subpixel':
+        'Свободные параметры на субпиксель',
+    'The discretized pmf sums to one':
+        'Сумма вероятностей дискретизованного распределения равна единице',
+    'Every bin has non-negative mass':
+        'Масса каждого бина неотрицательна',
+    'model 1 outputs one probability $\\pi_v$ for each of the 256 values of every one of the $W H C$ subpixels':
+        'модель 1 выдаёт по одной вероятности $\\pi_v$ для каждого из 256 значений каждого из $W H C$ субпикселей',
+    'model 2 outputs, for each subpixel and each of the $K$ components, a weight $\\pi_k$, a mean $\\mu_k$ and a scale $s_k$':
+        'модель 2 выдаёт для каждого субпикселя и каждой из $K$ компонент вес $\\pi_k$, среднее $\\mu_k$ и масштаб $s_k$',
+    'the difference of the two sizes factors; $W H C > 0$, so model 2 is larger exactly when $3K > 256$':
+        'разность двух размеров раскладывается на множители; $W H C > 0$, поэтому выходной тензор модели 2 больше тогда и только тогда, когда $3K > 256$',
+    '$K = 86$ is large enough':
+        '$K = 86$ достаточно',
+    '$K = 85$ is not, so the smallest K is 86':
+        '$K = 85$ недостаточно, поэтому наименьшее K равно 86',
+    'for any number of values $n$, $K_{\\min}(n) = \\lfloor n/3 \\rfloor + 1$ is large enough: exhaustive over the residues $n = 3q, 3q+1, 3q+2$ ($q \\ge 0$ an integer), which cover every positive integer $n$':
+        'при любом числе значений $n$ достаточно $K_{\\min}(n) = \\lfloor n/3 \\rfloor + 1$: полный перебор остатков $n = 3q, 3q+1, 3q+2$ ($q \\ge 0$ -- целое), которые покрывают все целые положительные $n$',
+    'and $K_{\\min}(n) - 1$ is not (the same three residue cases)':
+        'а $K_{\\min}(n) - 1$ недостаточно (те же три случая остатков)',
+    "PixelCNN++: per pixel and component one weight, $C$ means, $C$ scales and one coupling coefficient for each pair $c' < c$ of channels":
+        "PixelCNN++: на каждый пиксель и каждую компоненту -- один вес, $C$ средних, $C$ масштабов и по одному коэффициенту связи для каждой пары каналов $c' < c$",
+    'for $C = 3$ channels':
+        'при $C = 3$ каналах',
+    "$K = 77$ gives more outputs per pixel than the categorical's $3 \\cdot 256$":
+        '$K = 77$ даёт на пиксель больше выходов, чем $3 \\cdot 256$ у категориального распределения',
+    '$K = 76$ does not, so the PixelCNN++ threshold is 77':
+        '$K = 76$ не даёт, поэтому порог для PixelCNN++ равен 77',
+    'free parameters: the categorical has $256 - 1$ (the probabilities sum to one), the mixture $3K - 1$ (the weights sum to one); the difference has the sign of $3K - 256$, so the same threshold $K \\ge 86$ holds':
+        'свободные параметры: у категориального распределения их $256 - 1$ (вероятности в сумме дают единицу), у смеси -- $3K - 1$ (веса в сумме дают единицу); знак разности совпадает со знаком $3K - 256$, поэтому порог тот же: $K \\ge 86$',
+    'the discretized pmf summed over $0, \\dots, n-1$: bin 0 holds $F(1/2)$, the last bin $1 - F(n - 3/2)$, the inner bins telescope; this holds for any function F, in particular the logistic mixture CDF':
+        'сумма дискретизованного распределения по $0, \\dots, n-1$: на бин 0 приходится $F(1/2)$, на последний бин -- $1 - F(n - 3/2)$, внутренние бины дают телескопическую сумму; это верно для любой функции F, в частности для функции распределения смеси логистических распределений',
+    'explicitly for $n = 256$ and $K = 2$ components with symbolic weights, means and scales: every bin written out, the sum collapses to one':
+        'явно для $n = 256$ и $K = 2$ компонент с символьными весами, средними и масштабами: все бины выписаны, сумма сворачивается в единицу',
+    "one component's bin mass, with $u = (x - 1/2 - \\mu_k)/s_k$: the difference of two sigmoids over a common denominator":
+        'масса бина для одной компоненты, где $u = (x - 1/2 - \\mu_k)/s_k$: разность двух сигмоид, приведённая к общему знаменателю',
+    "the scale is positive, so $e^{-1/s} < 1$ and the numerator is positive; the weights $\\pi_k \\ge 0$ make every bin's mass $\\sum_k \\pi_k(\\ldots) \\ge 0$":
+        'масштаб положителен, поэтому $e^{-1/s} < 1$ и числитель положителен; веса $\\pi_k \\ge 0$, поэтому масса каждого бина $\\sum_k \\pi_k(\\ldots) \\ge 0$',
+    "with $\\delta = 1 - e^{-1/s} > 0$ (previous step) the mass is a product of positive factors; the last bin's mass $1 - F(n - 3/2) = \\sum_k \\pi_k (1 - \\sigma(\\ldots))$ is non-negative because the weights sum to one":
+        'при $\\delta = 1 - e^{-1/s} > 0$ (предыдущий шаг) масса -- произведение положительных множителей; масса последнего бина $1 - F(n - 3/2) = \\sum_k \\pi_k (1 - \\sigma(\\ldots))$ неотрицательна, поскольку веса в сумме дают единицу',
+    'images are $W \\times H \\times C$ with $W, H, C, K$ positive integers':
+        'изображения размера $W \\times H \\times C$, где $W, H, C, K$ -- целые положительные числа',
+    'a subpixel takes the 256 values $0, \\dots, 255$; in the general statements $n \\ge 2$ values':
+        'субпиксель принимает 256 значений $0, \\dots, 255$; в общих утверждениях -- $n \\ge 2$ значений',
+    'model 2 has an independent mixture of $K$ logistics per subpixel; its mixture weights are non-negative and sum to one':
+        'в модели 2 для каждого субпикселя своя независимая смесь $K$ логистических распределений; веса смеси неотрицательны и в сумме дают единицу',
+    '$C$, $H$, $K$, $W$, $n$ are positive integers':
+        '$C$, $H$, $K$, $W$, $n$ -- целые положительные числа',
+    '$\\delta$, $s$ are positive':
+        '$\\delta$, $s$ -- положительные числа',
+    '$u$ is real':
+        '$u$ -- вещественное число',
+    'output sizes for a 3 x 2 x 3 image, K = 5':
+        'размеры выходного тензора для изображения 3 x 2 x 3, K = 5',
+    'enumerating every output element':
+        'перечисление всех элементов выходного тензора',
+    '4608 and 270 elements':
+        '4608 и 270 элементов',
+    '$K_{\\min}$':
+        '$K_{\\min}$',
+    'the first K with 3K > 256, by search':
+        'первое K с 3K > 256, перебором',
+    'search gives 86':
+        'перебор даёт 86',
+    'PixelCNN++ threshold for C = 3':
+        'порог PixelCNN++ при C = 3',
+    'search over K with the pairs of channels enumerated':
+        'перебор по K с явным перечислением пар каналов',
+    'search gives 77':
+        'перебор даёт 77',
+    'sum of the 256 bin masses of a random 3-component mixture':
+        'сумма масс 256 бинов случайной смеси из 3 компонент',
+    '1, summed in mpmath at 40 digits':
+        '1, сумма в mpmath с точностью 40 знаков',
+    'error 0.0; smallest mass 4.51e-6':
+        'погрешность 0.0; наименьшая масса 4.51e-6',
+    'LV-1. KL divergence between two Gaussians':
+        'LV-1. KL-дивергенция между двумя нормальными распределениями',
+    '(a) General dimension d. The log-density ratio':
+        '(a) Произвольная размерность d. Логарифм отношения плотностей',
+    '(a) Lemma: expectation of a quadratic form, $x \\sim \\mathcal{N}(\\mu_1, \\Sigma_1)$':
+        '(a) Лемма: математическое ожидание квадратичной формы, $x \\sim \\mathcal{N}(\\mu_1, \\Sigma_1)$',
+    '(a) The KL divergence, $x \\sim p_1 = \\mathcal{N}(\\mu_1, \\Sigma_1)$':
+        '(a) KL-дивергенция, $x \\sim p_1 = \\mathcal{N}(\\mu_1, \\Sigma_1)$',
+    '(b) d = 1 by direct integration over the real line':
+        '(b) d = 1: непосредственное интегрирование по вещественной прямой',
+    '(b) Explicit verification, d = 2, fully symbolic':
+        '(b) Явная проверка, d = 2, полностью в символьном виде',
+    '(c) Special cases':
+        '(c) Частные случаи',
+    '(d) KL is non-negative, and zero only for p = q':
+        '(d) KL неотрицательна и равна нулю только при p = q',
+    '(d) The Mahalanobis term':
+        '(d) Слагаемое Махаланобиса',
+    'the Gaussian density $p_i(x) = (2\\pi)^{-d/2}|\\Sigma_i|^{-1/2}e^{-Q_i/2}$, $Q_i = (x-\\mu_i)^T\\Sigma_i^{-1}(x-\\mu_i)$; the logarithm of a product of positive factors. Proved for general d, with $D_i = |\\Sigma_i| > 0$ and the real number $Q_i$ as atoms':
+        'нормальная плотность $p_i(x) = (2\\pi)^{-d/2}|\\Sigma_i|^{-1/2}e^{-Q_i/2}$, $Q_i = (x-\\mu_i)^T\\Sigma_i^{-1}(x-\\mu_i)$; логарифм произведения положительных множителей. Доказано для произвольного d, где $D_i = |\\Sigma_i| > 0$ и вещественное число $Q_i$ рассматриваются как атомы',
+    'a number is its own trace, and $\\mathrm{tr}(u^T B v) = \\mathrm{tr}(B v u^T)$ (trace trick); proved for d = 1, 2, 3 explicitly, with fully symbolic entries; $A$, $\\Sigma_1$ symmetric':
+        'число равно своему следу, и $\\mathrm{tr}(u^T B v) = \\mathrm{tr}(B v u^T)$ (трюк со следом); доказано явно для d = 1, 2, 3 с полностью символьными элементами; $A$, $\\Sigma_1$ симметричны',
+    'linearity of expectation and of the trace; proved for d = 1, 2, 3 explicitly, with fully symbolic entries':
+        'линейность математического ожидания и следа; доказано явно для d = 1, 2, 3 с полностью символьными элементами',
+    'the moments $\\mathbb{E}\\,x = \\mu_1$, $\\mathbb{E}\\,x x^T = \\Sigma_1 + \\mu_1\\mu_1^T$ give $\\mathbb{E}(x-a)(x-a)^T = \\Sigma_1 + (\\mu_1-a)(\\mu_1-a)^T$; proved for d = 1, 2, 3 explicitly, with fully symbolic entries':
+        'моменты $\\mathbb{E}\\,x = \\mu_1$, $\\mathbb{E}\\,x x^T = \\Sigma_1 + \\mu_1\\mu_1^T$ дают $\\mathbb{E}(x-a)(x-a)^T = \\Sigma_1 + (\\mu_1-a)(\\mu_1-a)^T$; доказано явно для d = 1, 2, 3 с полностью символьными элементами',
+    'linearity of the trace and the trace trick again; proved for d = 1, 2, 3 explicitly, with fully symbolic entries':
+        'снова линейность следа и трюк со следом; доказано явно для d = 1, 2, 3 с полностью символьными элементами',
+    'the log-density ratio of step 1, $Q_i(x) = (x-\\mu_i)^T\\Sigma_i^{-1}(x-\\mu_i)$, $|\\Sigma_i| = \\prod_k (L_i)_{kk}^2$; proved for d = 1, 2, 3 explicitly, with fully symbolic entries, $\\Sigma_i = L_i L_i^T$':
+        'логарифм отношения плотностей из шага 1, $Q_i(x) = (x-\\mu_i)^T\\Sigma_i^{-1}(x-\\mu_i)$, $|\\Sigma_i| = \\prod_k (L_i)_{kk}^2$; доказано явно для d = 1, 2, 3 с полностью символьными элементами, $\\Sigma_i = L_i L_i^T$',
+    'linearity of expectation; proved for d = 1, 2, 3 explicitly, with fully symbolic entries':
+        'линейность математического ожидания; доказано явно для d = 1, 2, 3 с полностью символьными элементами',
+    'the lemma with $(a, A) = (\\mu_1, \\Sigma_1^{-1})$ and $(\\mu_2, \\Sigma_2^{-1})$; proved for d = 1, 2, 3 explicitly, with fully symbolic entries':
+        'лемма при $(a, A) = (\\mu_1, \\Sigma_1^{-1})$ и $(\\mu_2, \\Sigma_2^{-1})$; доказано явно для d = 1, 2, 3 с полностью символьными элементами',
+    '$\\mathrm{tr}(\\Sigma_1^{-1}\\Sigma_1) = \\mathrm{tr}\\, I_d = d$ and $(-v)^T B (-v) = v^T B v$; proved for d = 1, 2, 3 explicitly, with fully symbolic entries':
+        '$\\mathrm{tr}(\\Sigma_1^{-1}\\Sigma_1) = \\mathrm{tr}\\, I_d = d$ и $(-v)^T B (-v) = v^T B v$; доказано явно для d = 1, 2, 3 с полностью символьными элементами',
+    'logarithm of the two densities ($\\sigma_i > 0$)':
+        'логарифмы двух плотностей ($\\sigma_i > 0$)',
+    'collecting powers of $x - \\mu_1$: $c_0 = \\ln{\\left(\\frac{\\sigma_{2}}{\\sigma_{1}} \\right)} + \\frac{\\left(\\mu_{1} - \\mu_{2}\\right)^{2}}{2 \\sigma_{2}^{2}}$, $c_1 = \\frac{\\mu_{1} - \\mu_{2}}{\\sigma_{2}^{2}}$, $c_2 = \\frac{1}{2\\sigma_2^2} - \\frac{1}{2\\sigma_1^2}$':
+        'группировка по степеням $x - \\mu_1$: $c_0 = \\ln{\\left(\\frac{\\sigma_{2}}{\\sigma_{1}} \\right)} + \\frac{\\left(\\mu_{1} - \\mu_{2}\\right)^{2}}{2 \\sigma_{2}^{2}}$, $c_1 = \\frac{\\mu_{1} - \\mu_{2}}{\\sigma_{2}^{2}}$, $c_2 = \\frac{1}{2\\sigma_2^2} - \\frac{1}{2\\sigma_1^2}$',
+    'the integral of the sum is the sum of the (convergent) integrals; SymPy integrates each over the real line: $\\int p_1 = 1$, $\\int (x-\\mu_1) p_1 = 0$, $\\int (x-\\mu_1)^2 p_1 = \\sigma_1^2$':
+        'интеграл суммы равен сумме (сходящихся) интегралов; SymPy вычисляет каждый из них по вещественной прямой: $\\int p_1 = 1$, $\\int (x-\\mu_1) p_1 = 0$, $\\int (x-\\mu_1)^2 p_1 = \\sigma_1^2$',
+    'd = 2: the expectation of the log-density ratio computed from the Gaussian moments ($\\mathbb{E}\\,x_i = \\mu_{1,i}$, $\\mathbb{E}\\,x_i x_j = (\\Sigma_1)_{ij} + \\mu_{1,i}\\mu_{1,j}$), not from the closed form; every mean entry and Cholesky entry is a free symbol':
+        'd = 2: математическое ожидание логарифма отношения плотностей вычислено через моменты нормального распределения ($\\mathbb{E}\\,x_i = \\mu_{1,i}$, $\\mathbb{E}\\,x_i x_j = (\\Sigma_1)_{ij} + \\mu_{1,i}\\mu_{1,j}$), а не по явной формуле; каждый элемент вектора средних и множителя Холецкого -- свободный символ',
+    'p = q: the trace term is d, the Mahalanobis term and $\\ln 1$ vanish; proved for d = 1, 2, 3 explicitly':
+        'p = q: слагаемое со следом равно d, слагаемое Махаланобиса и $\\ln 1$ обращаются в нуль; доказано явно для d = 1, 2, 3',
+    "the same for a symbolic d with SymPy's matrix expressions (the Mahalanobis term of the zero vector is 0)":
+        'то же для символьного d с помощью матричных выражений SymPy (слагаемое Махаланобиса для нулевого вектора равно 0)',
+    'd = 1, $\\Sigma_i = \\sigma_i^2$: the general formula gives the 1-D formula':
+        'd = 1, $\\Sigma_i = \\sigma_i^2$: общая формула переходит в одномерную',
+    'diagonal covariances $\\Sigma_1 = \\mathrm{diag}(s_i^2)$, $\\Sigma_2 = \\mathrm{diag}(t_i^2)$: a sum of 1-D divergences, one per coordinate; proved for d = 1, 2, 3 explicitly':
+        'диагональные ковариационные матрицы $\\Sigma_1 = \\mathrm{diag}(s_i^2)$, $\\Sigma_2 = \\mathrm{diag}(t_i^2)$: сумма одномерных дивергенций, по одной на координату; доказано явно для d = 1, 2, 3',
+    'isotropic covariances $\\Sigma_1 = s^2 I$, $\\Sigma_2 = t^2 I$; proved for d = 1, 2, 3 explicitly':
+        'изотропные ковариационные матрицы $\\Sigma_1 = s^2 I$, $\\Sigma_2 = t^2 I$; доказано явно для d = 1, 2, 3',
+    'the VAE term: posterior $\\mathcal{N}(\\mu, \\mathrm{diag}\\,\\sigma^2)$, prior $\\mathcal{N}(0, I)$; proved for d = 1, 2, 3 explicitly':
+        'слагаемое из VAE: апостериорное распределение $\\mathcal{N}(\\mu, \\mathrm{diag}\\,\\sigma^2)$, априорное $\\mathcal{N}(0, I)$; доказано явно для d = 1, 2, 3',
+    'asymmetry: $p = \\mathcal{N}(0, 1)$, $q = \\mathcal{N}(1, 2^2)$ in the 1-D formula':
+        'несимметричность: $p = \\mathcal{N}(0, 1)$, $q = \\mathcal{N}(1, 2^2)$ в одномерной формуле',
+    'the reverse direction':
+        'обратное направление',
+    'so $\\mathrm{KL}(q\\|p) - \\mathrm{KL}(p\\|q) = 9/4 - 2\\ln 2 > 0$: the divergence is not symmetric':
+        'поэтому $\\mathrm{KL}(q\\|p) - \\mathrm{KL}(p\\|q) = 9/4 - 2\\ln 2 > 0$: дивергенция несимметрична',
+    '$\\Sigma_2^{-1}\\Sigma_1$ is similar to $C = BB^T$, $B = L_2^{-1}L_1$: symmetric, and positive-definite since $v^T C v = \\|B^T v\\|^2 > 0$ for $v \\ne 0$ ($B$ invertible); the three dimensions are checked together as one block-diagonal matrix; proved for d = 1, 2, 3 explicitly, with symbolic entries':
+        'матрица $\\Sigma_2^{-1}\\Sigma_1$ подобна матрице $C = BB^T$, $B = L_2^{-1}L_1$, которая симметрична и положительно определена, поскольку $v^T C v = \\|B^T v\\|^2 > 0$ при $v \\ne 0$ ($B$ обратима); три размерности проверяются вместе как одна блочно-диагональная матрица; доказано явно для d = 1, 2, 3 с символьными элементами',
+    'by the spectral theorem for the symmetric $C$ (cited, not machine-checked), $\\Sigma_2^{-1}\\Sigma_1 = P\\Lambda P^{-1}$ with eigenvalues $\\lambda_i > 0$; trace and determinant are similarity invariants: with $P^{-1} = \\mathrm{adj}(P)/|P|$, the polynomial identities below give $\\mathrm{tr}(P\\Lambda P^{-1}) = \\sum_i\\lambda_i$, $|P\\Lambda P^{-1}| = \\prod_i\\lambda_i$; proved for d = 1, 2, 3 explicitly, with symbolic entries':
+        'по спектральной теореме для симметричной матрицы $C$ (приводится без машинной проверки) $\\Sigma_2^{-1}\\Sigma_1 = P\\Lambda P^{-1}$ с собственными значениями $\\lambda_i > 0$; след и определитель инвариантны относительно подобия: при $P^{-1} = \\mathrm{adj}(P)/|P|$ приведённые ниже полиномиальные тождества дают $\\mathrm{tr}(P\\Lambda P^{-1}) = \\sum_i\\lambda_i$, $|P\\Lambda P^{-1}| = \\prod_i\\lambda_i$; доказано явно для d = 1, 2, 3 с символьными элементами',
+    'the logarithm of a product of positive eigenvalues; proved for d = 1, 2, 3 explicitly, with symbolic entries':
+        'логарифм произведения положительных собственных значений; доказано явно для d = 1, 2, 3 с символьными элементами',
+    'each term: the minimum of $f(\\lambda) = \\lambda - 1 - \\ln\\lambda$ over $\\lambda > 0$ is 0':
+        'каждое слагаемое: минимум $f(\\lambda) = \\lambda - 1 - \\ln\\lambda$ по $\\lambda > 0$ равен 0',
+    "$f''(\\lambda) = 1/\\lambda^2$: $f$ is strictly convex, and $f(1) = f'(1) = 0$: so $f(\\lambda) = 0$ only at $\\lambda = 1$":
+        "$f''(\\lambda) = 1/\\lambda^2$: $f$ строго выпукла и $f(1) = f'(1) = 0$; поэтому $f(\\lambda) = 0$ только при $\\lambda = 1$",
+    'the minimum is at $\\lambda = 1$':
+        'минимум достигается при $\\lambda = 1$',
+    'with $\\Sigma_2 = L_2 L_2^T$ and $z = L_2^{-1}\\delta$, $\\delta = \\mu_2 - \\mu_1$; proved for d = 1, 2, 3 explicitly, with symbolic entries':
+        'при $\\Sigma_2 = L_2 L_2^T$ и $z = L_2^{-1}\\delta$, $\\delta = \\mu_2 - \\mu_1$; доказано явно для d = 1, 2, 3 с символьными элементами',
+    'a sum of squares of real numbers, for general d; it is zero only when $z = 0$, i.e. $\\mu_1 = \\mu_2$':
+        'сумма квадратов вещественных чисел при произвольном d; она равна нулю только при $z = 0$, т. е. $\\mu_1 = \\mu_2$',
+    '$\\Sigma_1, \\Sigma_2$ are symmetric positive-definite $d \\times d$ matrices; in the explicit checks $\\Sigma_1 = L_1L_1^T$, $\\Sigma_2 = L_2L_2^T$ ($L_1$ entries $l_{ij}$, $L_2$ entries $r_{ij}$, diagonal entries positive)':
+        '$\\Sigma_1, \\Sigma_2$ -- симметричные положительно определённые матрицы размера $d \\times d$; в явных проверках $\\Sigma_1 = L_1L_1^T$, $\\Sigma_2 = L_2L_2^T$ (элементы $L_1$ -- $l_{ij}$, элементы $L_2$ -- $r_{ij}$, диагональные элементы положительны)',
+    'the expectation is over $x \\sim p_1 = \\mathcal{N}(\\mu_1, \\Sigma_1)$, whose first two moments are $\\mathbb{E}\\,x = \\mu_1$, $\\mathbb{E}\\,xx^T = \\Sigma_1 + \\mu_1\\mu_1^T$':
+        'математическое ожидание берётся по $x \\sim p_1 = \\mathcal{N}(\\mu_1, \\Sigma_1)$; первые два момента этого распределения: $\\mathbb{E}\\,x = \\mu_1$, $\\mathbb{E}\\,xx^T = \\Sigma_1 + \\mu_1\\mu_1^T$',
+    '$D_{1}$, $D_{2}$, $l_{11}$, $l_{22}$, $l_{33}$, $\\lambda$, $\\lambda_{1}$, $\\lambda_{2}$, $\\lambda_{3}$, $r_{11}$, $r_{22}$, $r_{33}$, $s$, $s_{1}$, $s_{2}$, $s_{3}$, $\\sigma_{1}$, $\\sigma_{2}$, $t$, $t_{1}$, $t_{2}$, $t_{3}$ are positive':
+        '$D_{1}$, $D_{2}$, $l_{11}$, $l_{22}$, $l_{33}$, $\\lambda$, $\\lambda_{1}$, $\\lambda_{2}$, $\\lambda_{3}$, $r_{11}$, $r_{22}$, $r_{33}$, $s$, $s_{1}$, $s_{2}$, $s_{3}$, $\\sigma_{1}$, $\\sigma_{2}$, $t$, $t_{1}$, $t_{2}$, $t_{3}$ -- положительные числа',
+    '$Q_{1}$, $Q_{2}$, $a_{1}$, $a_{2}$, $a_{3}$, $c_{11}$, $c_{12}$, $c_{13}$, $c_{22}$, $c_{23}$, $c_{33}$, $\\delta_{1}$, $\\delta_{2}$, $\\delta_{3}$, $l_{21}$, $l_{31}$, $l_{32}$, $\\mu_{1}$, $\\mu_{2}$, $\\mu_{1,1}$, $\\mu_{1,2}$, $\\mu_{1,3}$, $\\mu_{2,1}$, $\\mu_{2,2}$, $\\mu_{2,3}$, $p_{11}$, $p_{12}$, $p_{13}$, $p_{21}$, $p_{22}$, $p_{23}$, $p_{31}$, $p_{32}$, $p_{33}$, $r_{21}$, $r_{31}$, $r_{32}$, $s_{11}$, $s_{12}$, $s_{13}$, $s_{22}$, $s_{23}$, $s_{33}$, $x$, $z$ are real':
+        '$Q_{1}$, $Q_{2}$, $a_{1}$, $a_{2}$, $a_{3}$, $c_{11}$, $c_{12}$, $c_{13}$, $c_{22}$, $c_{23}$, $c_{33}$, $\\delta_{1}$, $\\delta_{2}$, $\\delta_{3}$, $l_{21}$, $l_{31}$, $l_{32}$, $\\mu_{1}$, $\\mu_{2}$, $\\mu_{1,1}$, $\\mu_{1,2}$, $\\mu_{1,3}$, $\\mu_{2,1}$, $\\mu_{2,2}$, $\\mu_{2,3}$, $p_{11}$, $p_{12}$, $p_{13}$, $p_{21}$, $p_{22}$, $p_{23}$, $p_{31}$, $p_{32}$, $p_{33}$, $r_{21}$, $r_{31}$, $r_{32}$, $s_{11}$, $s_{12}$, $s_{13}$, $s_{22}$, $s_{23}$, $s_{33}$, $x$, $z$ -- вещественные числа',
+    '$d$ is a positive integer':
+        '$d$ -- целое положительное число',
+    'Notation: $p_i = \\mathcal{N}(\\mu_i, \\Sigma_i)$ on $\\mathbb{R}^d$, $|\\Sigma|$ the determinant. The general-d chain (a) is written in matrix notation; SymPy cannot decide most of its steps on abstract matrix expressions, so each matrix step is proved by exact symbolic computation in d = 1, 2, 3 with every entry a free symbol (covariances as $L L^T$, $L$ lower triangular with positive diagonal: every SPD matrix is of this form). The steps that SymPy does decide for a symbolic d are proved for symbolic d and say so.':
+        'Обозначения: $p_i = \\mathcal{N}(\\mu_i, \\Sigma_i)$ на $\\mathbb{R}^d$, $|\\Sigma|$ -- определитель. Цепочка (a) для произвольного d записана в матричной форме; большинство её шагов SymPy не может проверить на абстрактных матричных выражениях, поэтому каждый матричный шаг доказан точным символьным вычислением при d = 1, 2, 3, где каждый элемент -- свободный символ (ковариационные матрицы записаны в виде $L L^T$, где $L$ -- нижняя треугольная матрица с положительной диагональю: в таком виде представима любая симметричная положительно определённая матрица). Шаги, которые SymPy может проверить для символьного d, доказаны для символьного d, и это указано явно.',
+    'Non-negativity: by the closed form and part (d), $\\mathrm{KL}(p_1\\|p_2) = \\tfrac12\\left[\\sum_i f(\\lambda_i) + \\|z\\|^2\\right]$ with $z = L_2^{-1}(\\mu_2-\\mu_1)$: a sum of non-negative terms, so $\\mathrm{KL} \\ge 0$. Equality: KL = 0 forces every $f(\\lambda_i) = 0$, i.e. all eigenvalues of $\\Sigma_2^{-1}\\Sigma_1$ equal 1, so this diagonalisable matrix is $I$ and $\\Sigma_1 = \\Sigma_2$; and the Mahalanobis term is zero, so $\\mu_1 = \\mu_2$. Hence KL = 0 iff p = q.':
+        'Неотрицательность: по явной формуле и части (d) $\\mathrm{KL}(p_1\\|p_2) = \\tfrac12\\left[\\sum_i f(\\lambda_i) + \\|z\\|^2\\right]$, где $z = L_2^{-1}(\\mu_2-\\mu_1)$: это сумма неотрицательных слагаемых, поэтому $\\mathrm{KL} \\ge 0$. Равенство: из KL = 0 следует, что все $f(\\lambda_i) = 0$, т. е. все собственные значения $\\Sigma_2^{-1}\\Sigma_1$ равны 1; значит, эта диагонализуемая матрица равна $I$ и $\\Sigma_1 = \\Sigma_2$; кроме того, слагаемое Махаланобиса равно нулю, поэтому $\\mu_1 = \\mu_2$. Следовательно, KL = 0 тогда и только тогда, когда p = q.',
+    'Exact random-point check (evidence, not proof): at random rational SPD covariances and rational means in d = 2, 3, 5, 8, 16, 32 (seed 0), the moment route and the closed form were compared in exact rational arithmetic; they agree at every point. By the Schwartz-Zippel lemma a wrong rational identity would almost surely show; this is reported as checked, not proved.':
+        'Точная проверка в случайных точках (свидетельство, а не доказательство): для случайных рациональных симметричных положительно определённых ковариационных матриц и рациональных средних при d = 2, 3, 5, 8, 16, 32 (зерно генератора 0) вычисление через моменты и явная формула сравнивались в точной рациональной арифметике; они совпадают во всех точках. По лемме Шварца -- Зиппеля неверное рациональное тождество почти наверняка было бы обнаружено; результат указан как проверенный, но не доказанный.',
+    'The Cholesky factors for d = 2: $\\Sigma_1 = L_1 L_1^T$, $\\Sigma_2 = L_2 L_2^T$, with':
+        'Множители Холецкого при d = 2: $\\Sigma_1 = L_1 L_1^T$, $\\Sigma_2 = L_2 L_2^T$, где',
+    'moment route vs closed form at random rational SPD pairs, d = 2, 3, 5, 8, 16, 32':
+        'вычисление через моменты и явная формула на случайных парах рациональных симметричных положительно определённых матриц, d = 2, 3, 5, 8, 16, 32',
+    'each other, in exact rational arithmetic':
+        'друг с другом, в точной рациональной арифметике',
+    'equal at every point (a random test: checked, not proved)':
+        'совпадают во всех точках (случайный тест: проверено, но не доказано)',
+    'd = 1: quadrature of the defining integral at $\\mu_1 = -6$, $\\sigma_1 = 3$, $\\mu_2 = -1$, $\\sigma_2 = 4$':
+        'd = 1: квадратура определяющего интеграла при $\\mu_1 = -6$, $\\sigma_1 = 3$, $\\mu_2 = -1$, $\\sigma_2 = 4$',
+    'the closed form':
+        'явная формула',
+    'difference 2.05e-42, below 1e-25':
+        'разность 2.05e-42, меньше 1e-25',
+    'd = 2: Gauss-Hermite quadrature of the defining integral at a random SPD pair':
+        'd = 2: квадратура Гаусса -- Эрмита для определяющего интеграла на случайной паре положительно определённых матриц',
+    'difference 2.14e-36, below 1e-20':
+        'разность 2.14e-36, меньше 1e-20',
+    'd = 5: seeded Monte Carlo mean of $\\ln p_1(x) - \\ln p_2(x)$, $x \\sim p_1$, n = 100000, at a random SPD pair (seed 0)':
+        'd = 5: среднее $\\ln p_1(x) - \\ln p_2(x)$ по методу Монте-Карло с фиксированным зерном генератора, $x \\sim p_1$, n = 100000, на случайной паре положительно определённых матриц (зерно 0)',
+    '$17.6186 \\pm 0.0495$ vs $17.6248$ (0.1 s.e.)':
+        '$17.6186 \\pm 0.0495$ против $17.6248$ (0.1 стандартной ошибки)',
+    'LV-2. Score-function estimator':
+        'LV-2. Оценка через логарифмическую производную',
+    'LV-2. The score-function (log-derivative) estimator and its variance':
+        'LV-2. Оценка через логарифмическую производную (score function) и её дисперсия',
+    '(a) The gradient of the ELBO as an expectation under q':
+        '(a) Градиент ELBO как математическое ожидание по q',
+    '(a) The extra term $\\mathbb{E}_q[\\partial_\\phi \\ln q]$ vanishes':
+        '(a) Дополнительное слагаемое $\\mathbb{E}_q[\\partial_\\phi \\ln q]$ равно нулю',
+    '(a) Normalisation':
+        '(a) Нормировка',
+    '(a) The identity behind the trick, for an arbitrary q':
+        '(a) Тождество, на котором основан трюк, для произвольного q',
+    '(a) The Monte Carlo estimate $\\frac{1}{S}\\sum_k \\partial_\\phi \\ln q(z_k,\\phi)\\,(\\ln p(x,z_k) - \\ln q(z_k,\\phi))$, $z_k \\sim q$':
+        '(a) Оценка Монте-Карло $\\frac{1}{S}\\sum_k \\partial_\\phi \\ln q(z_k,\\phi)\\,(\\ln p(x,z_k) - \\ln q(z_k,\\phi))$, $z_k \\sim q$',
+    '(b) Gaussian moments, $\\varepsilon \\sim N(0, 1)$':
+        '(b) Моменты нормального распределения, $\\varepsilon \\sim N(0, 1)$',
+    '(b) Closed-form model: scores, log-ratio and reparameterised gradients (one coordinate)':
+        '(b) Модель с явными формулами: логарифмические производные, логарифм отношения и градиенты с репараметризацией (одна координата)',
+    '(b) The exact ELBO and its gradient (one coordinate; D coordinates add)':
+        '(b) Точное значение ELBO и его градиент (одна координата; вклады D координат складываются)',
+    '(b) Both estimators are unbiased':
+        '(b) Обе оценки несмещённые',
+    '(b) Exact variances of the single-sample estimators, D = 1':
+        '(b) Точные дисперсии оценок по одному сэмплу, D = 1',
+    '(b) Exact variances in any latent dimension D':
+        '(b) Точные дисперсии при произвольной размерности D скрытых переменных',
+    '(b)(i) The offset $c = -\\ln p(x)$':
+        '(b)(i) Сдвиг $c = -\\ln p(x)$',
+    '(b)(ii) An MNIST-sized case: 784 pixels, D = 2 latent dimensions, posterior $N(0, 1)$ and $q = N(1/2, 1)$ per coordinate':
+        '(b)(ii) Случай размера MNIST: 784 пикселя, D = 2 скрытые переменные, апостериорное распределение $N(0, 1)$ и $q = N(1/2, 1)$ по каждой координате',
+    '(b)(iii) The latent dimension D':
+        '(b)(iii) Размерность D скрытых переменных',
+    '(b)(iv) The optimal constant baseline: estimator $s\\,(f - b)$, unbiased since $\\mathbb{E}[s] = 0$':
+        '(b)(iv) Оптимальная постоянная базовая линия: оценка $s\\,(f - b)$, несмещённая, поскольку $\\mathbb{E}[s] = 0$',
+    'differentiation under the integral sign (assumption A1); SymPy applies the Leibniz rule':
+        'дифференцирование под знаком интеграла (предположение A1); SymPy применяет правило Лейбница',
+    'product rule, pointwise in z: $\\partial_\\phi \\ln q = \\partial_\\phi q / q$, and $\\ln p(x,z)$ does not depend on $\\phi$':
+        'правило дифференцирования произведения, поточечно по z: $\\partial_\\phi \\ln q = \\partial_\\phi q / q$, а $\\ln p(x,z)$ не зависит от $\\phi$',
+    'log-derivative identity $\\partial_\\phi q = q\\,\\partial_\\phi \\ln q$, pointwise in z':
+        'тождество для логарифмической производной $\\partial_\\phi q = q\\,\\partial_\\phi \\ln q$, поточечно по z',
+    'linearity of the integral, both parts integrable (assumption A2)':
+        'линейность интеграла, обе части интегрируемы (предположение A2)',
+    'the second term is zero (next block: it is the derivative of the constant $\\int q\\,dz = 1$); SymPy shows it directly from $q = r/\\int r\\,dz$':
+        'второе слагаемое равно нулю (следующий блок: это производная константы $\\int q\\,dz = 1$); SymPy показывает это непосредственно из $q = r/\\int r\\,dz$',
+    '$q\\,\\partial_\\phi \\ln q = \\partial_\\phi q$ pointwise':
+        '$q\\,\\partial_\\phi \\ln q = \\partial_\\phi q$ поточечно',
+    'differentiation under the integral sign, read backwards (assumption A1)':
+        'дифференцирование под знаком интеграла в обратную сторону (предположение A1)',
+    '$\\int q\\,dz = 1$ for every $\\phi$ (normalisation, assumption A3 and the next step): the derivative of a constant':
+        '$\\int q\\,dz = 1$ при любом $\\phi$ (нормировка, предположение A3 и следующий шаг): производная константы',
+    '$q = r/\\int r\\,dz$ is normalised for every $\\phi$ (assumption A3)':
+        '$q = r/\\int r\\,dz$ нормирована при любом $\\phi$ (предположение A3)',
+    'the log-derivative identity for an arbitrary differentiable $q > 0$ (undefined function; chain rule)':
+        'тождество для логарифмической производной для произвольной дифференцируемой $q > 0$ (абстрактная функция; правило дифференцирования сложной функции)',
+    'linearity of expectation: each $z_k \\sim q$ contributes the same expectation, so the average of $S$ single-sample estimates is unbiased for $\\partial_\\phi \\mathcal{L}$':
+        'линейность математического ожидания: каждое $z_k \\sim q$ даёт одно и то же математическое ожидание, поэтому среднее $S$ оценок по одному сэмплу -- несмещённая оценка $\\partial_\\phi \\mathcal{L}$',
+    'the $S$ samples are independent, so the variances of the terms add; $V$ is the variance of one single-sample estimate':
+        'все $S$ сэмплов независимы, поэтому дисперсии слагаемых складываются; $V$ -- дисперсия одной оценки по одному сэмплу',
+    'SymPy integrates each moment; these values of $\\mathbb{E}[\\varepsilon^k]$, $k \\le 8$, are the only facts about the normal distribution used below (moments of independent coordinates multiply)':
+        'SymPy вычисляет каждый момент интегрированием; эти значения $\\mathbb{E}[\\varepsilon^k]$, $k \\le 8$ -- единственные факты о нормальном распределении, используемые ниже (моменты независимых координат перемножаются)',
+    'score of $\\mu$: $\\partial_\\mu \\ln N(z;\\mu,\\sigma^2)$ at $z = \\mu + \\sigma\\varepsilon_1$':
+        'логарифмическая производная по $\\mu$: $\\partial_\\mu \\ln N(z;\\mu,\\sigma^2)$ при $z = \\mu + \\sigma\\varepsilon_1$',
+    'score of $\\sigma$ at $z = \\mu + \\sigma\\varepsilon_1$':
+        'логарифмическая производная по $\\sigma$ при $z = \\mu + \\sigma\\varepsilon_1$',
+    'one coordinate of $f = \\ln p(x,z) - \\ln q(z)$ at $z = \\mu + \\sigma\\varepsilon_1$; $\\ln p(x,z) = -c + \\ln N(z; a, s^2)$, and $\\ln 2\\pi$ cancels':
+        'одна координата $f = \\ln p(x,z) - \\ln q(z)$ при $z = \\mu + \\sigma\\varepsilon_1$; $\\ln p(x,z) = -c + \\ln N(z; a, s^2)$, и $\\ln 2\\pi$ сокращается',
+    'reparameterisation: differentiate through $z = \\mu + \\sigma\\varepsilon_1$ at fixed $\\varepsilon_1$ (the dependence of $\\ln q(z(\\varepsilon))$ on $\\mu$ cancels)':
+        'репараметризация: дифференцируем через $z = \\mu + \\sigma\\varepsilon_1$ при фиксированном $\\varepsilon_1$ (зависимость $\\ln q(z(\\varepsilon))$ от $\\mu$ сокращается)',
+    'reparameterisation, gradient with respect to $\\sigma$':
+        'репараметризация, градиент по $\\sigma$',
+    'Gaussian moments (table above): $\\mathcal{L} = -\\mathrm{KL}(N(\\mu,\\sigma^2)\\,\\|\\,N(a,s^2)) - c$ per coordinate':
+        'моменты нормального распределения (таблица выше): $\\mathcal{L} = -\\mathrm{KL}(N(\\mu,\\sigma^2)\\,\\|\\,N(a,s^2)) - c$ на одну координату',
+    'differentiate the closed form':
+        'дифференцируем явную формулу',
+    'Gaussian moments: the score-function estimator is unbiased':
+        'моменты нормального распределения: оценка через логарифмическую производную несмещённая',
+    'Gaussian moments':
+        'моменты нормального распределения',
+    'Gaussian moments: the reparameterisation estimator is unbiased':
+        'моменты нормального распределения: оценка с репараметризацией несмещённая',
+    'Gaussian moments of two independent coordinates: unbiased for $D = 2$ too':
+        'моменты двух независимых нормальных координат: оценки несмещённые и при $D = 2$',
+    '$\\operatorname{Var} = \\mathbb{E}[\\hat g^2] - (\\mathbb{E}\\hat g)^2$ from Gaussian moments':
+        '$\\operatorname{Var} = \\mathbb{E}[\\hat g^2] - (\\mathbb{E}\\hat g)^2$ через моменты нормального распределения',
+    '$\\hat g = s(\\varepsilon_1)\\,(h(\\varepsilon_1) - c + R)$ with $R = \\sum_{d \\ge 2} h(\\varepsilon_d)$ independent of $\\varepsilon_1$, $\\mathbb{E}R = (D-1)\\,\\mathbb{E}h$, $\\operatorname{Var}R = (D-1)\\operatorname{Var}h$ (independent, identically distributed coordinates); Gaussian moments':
+        '$\\hat g = s(\\varepsilon_1)\\,(h(\\varepsilon_1) - c + R)$, где $R = \\sum_{d \\ge 2} h(\\varepsilon_d)$ не зависит от $\\varepsilon_1$, $\\mathbb{E}R = (D-1)\\,\\mathbb{E}h$, $\\operatorname{Var}R = (D-1)\\operatorname{Var}h$ (координаты независимы и одинаково распределены); моменты нормального распределения',
+    'direct check of the general-D formula at D = 2: all 2 coordinates explicit, moments of independent normals':
+        'прямая проверка общей формулы для произвольного D при D = 2: все 2 координаты выписаны явно, моменты независимых нормальных величин',
+    'direct check of the general-D formula at D = 3: all 3 coordinates explicit, moments of independent normals':
+        'прямая проверка общей формулы для произвольного D при D = 3: все 3 координаты выписаны явно, моменты независимых нормальных величин',
+    '$f = f_0 - c$; $\\mathbb{E}[s f]$ does not change because $\\mathbb{E}[s] = 0$, so $\\operatorname{Var}$ gains $-2c\\,\\mathbb{E}[s^2 f_0] + c^2\\,\\mathbb{E}[s^2]$':
+        '$f = f_0 - c$; $\\mathbb{E}[s f]$ не меняется, так как $\\mathbb{E}[s] = 0$, поэтому к $\\operatorname{Var}$ добавляется $-2c\\,\\mathbb{E}[s^2 f_0] + c^2\\,\\mathbb{E}[s^2]$',
+    'the score-function variance grows like $c^2/\\sigma^2$':
+        'дисперсия оценки через логарифмическую производную растёт как $c^2/\\sigma^2$',
+    'likewise for $\\sigma$: $\\mathbb{E}[s_\\sigma^2] = 2/\\sigma^2$':
+        'аналогично для $\\sigma$: $\\mathbb{E}[s_\\sigma^2] = 2/\\sigma^2$',
+    'the reparameterisation estimators differentiate $\\ln p$, so the offset never enters':
+        'оценки с репараметризацией дифференцируют $\\ln p$, поэтому сдвиг в них вообще не входит',
+    '$c = -\\ln p(x)$ is a sum over the 784 pixels, large and of one sign; at $\\ln 2$ nats per pixel (a decoder that outputs 1/2 everywhere, where training starts) $c \\approx 543$':
+        '$c = -\\ln p(x)$ -- сумма по 784 пикселям, большая и одного знака; при $\\ln 2$ ната на пиксель (декодер, выдающий всюду 1/2, -- с этого начинается обучение) $c \\approx 543$',
+    'the closed forms at these values':
+        'явные формулы при этих значениях',
+    'so the score-function estimator needs over 100 000 times as many samples for the same standard error':
+        'поэтому оценке через логарифмическую производную нужно более чем в 100 000 раз больше сэмплов для той же стандартной ошибки',
+    'the mean of $f$ grows like $-D\\,\\mathrm{KL}$ per coordinate, so without a baseline the variance grows like $D^2$ (unless $q$ matches the posterior coordinate-wise)':
+        'среднее $f$ растёт как $-D\\,\\mathrm{KL}$, где KL -- дивергенция на одну координату, поэтому без базовой линии дисперсия растёт как $D^2$ (если только $q$ не совпадает с апостериорным распределением покоординатно)',
+    'with the optimal baseline the growth is linear: the other coordinates add $\\operatorname{Var} h$ each, times $\\mathbb{E}[s^2] = 1/\\sigma^2$':
+        'с оптимальной базовой линией рост линейный: каждая из остальных координат добавляет $\\operatorname{Var} h$, умноженное на $\\mathbb{E}[s^2] = 1/\\sigma^2$',
+    '$f - b = \\sum_d h - (c + b)$, so $\\operatorname{Var}_b$ is the variance above with $c$ replaced by $c + b$; completing the square: it is quadratic in $b$ with leading coefficient $\\mathbb{E}[s^2] = 1/\\sigma^2 > 0$, so $b^* = \\mathbb{E}[s^2 f]/\\mathbb{E}[s^2]$ is the unique minimiser':
+        '$f - b = \\sum_d h - (c + b)$, поэтому $\\operatorname{Var}_b$ -- это дисперсия выше с заменой $c$ на $c + b$; выделяем полный квадрат: это квадратичная функция от $b$ со старшим коэффициентом $\\mathbb{E}[s^2] = 1/\\sigma^2 > 0$, поэтому $b^* = \\mathbb{E}[s^2 f]/\\mathbb{E}[s^2]$ -- единственная точка минимума',
+    '$b^* = \\mathbb{E}[s^2 f]/\\mathbb{E}[s^2]$ in closed form':
+        '$b^* = \\mathbb{E}[s^2 f]/\\mathbb{E}[s^2]$ в явном виде',
+    'the variance the optimal baseline removes: $\\mathbb{E}[s^2 f]^2/\\mathbb{E}[s^2]$':
+        'дисперсия, которую устраняет оптимальная базовая линия: $\\mathbb{E}[s^2 f]^2/\\mathbb{E}[s^2]$',
+    'with the optimal baseline the offset $c$ drops out entirely':
+        'с оптимальной базовой линией сдвиг $c$ полностью исчезает',
+    '(A1) differentiation under the integral sign is allowed: $\\partial_\\phi q$ and $\\partial_\\phi[q\\,(\\ln p - \\ln q)]$ are dominated, locally uniformly in $\\phi$, by integrable functions of $z$':
+        '(A1) дифференцирование под знаком интеграла допустимо: $\\partial_\\phi q$ и $\\partial_\\phi[q\\,(\\ln p - \\ln q)]$ мажорируются, локально равномерно по $\\phi$, интегрируемыми функциями от $z$',
+    '(A2) the integrals split by linearity exist: $\\int q\\,\\partial_\\phi \\ln q\\,(\\ln p - \\ln q)\\,dz$ and $\\int \\partial_\\phi q\\,dz$ are finite':
+        '(A2) интегралы, получаемые разбиением по линейности, существуют: $\\int q\\,\\partial_\\phi \\ln q\\,(\\ln p - \\ln q)\\,dz$ и $\\int \\partial_\\phi q\\,dz$ конечны',
+    '(A3) $q(\\cdot,\\phi) > 0$ is a normalised density for every $\\phi$, written $q = r/\\int r\\,dz$ (any normalised density has this form, with $r = q$)':
+        '(A3) $q(\\cdot,\\phi) > 0$ -- нормированная плотность при любом $\\phi$, записанная в виде $q = r/\\int r\\,dz$ (любая нормированная плотность имеет такой вид при $r = q$)',
+    '(A4) in (a) $z$ is one real variable and $\\phi$ one real parameter; for $z \\in \\mathbb{R}^D$ the integrals are $D$-fold and the steps are the same, and a gradient is taken one component of $\\phi$ at a time':
+        '(A4) в (a) $z$ -- одна вещественная переменная, а $\\phi$ -- один вещественный параметр; при $z \\in \\mathbb{R}^D$ интегралы $D$-кратные и шаги те же, а градиент берётся по одной компоненте $\\phi$ за раз',
+    "(B) $\\varepsilon_1, \\ldots, \\varepsilon_D$ are independent standard normal; all coordinates share $\\mu$, $\\sigma$, $a$, $s$; the gradients are those with respect to coordinate 1's $\\mu_1$ and $\\sigma_1$":
+        '(B) $\\varepsilon_1, \\ldots, \\varepsilon_D$ -- независимые стандартные нормальные величины; у всех координат общие $\\mu$, $\\sigma$, $a$, $s$; градиенты берутся по параметрам первой координаты $\\mu_1$ и $\\sigma_1$',
+    '$D$, $S$ are positive integers':
+        '$D$, $S$ -- целые положительные числа',
+    '$V$ is non-negative':
+        '$V$ -- неотрицательное число',
+    '$a$, $b$, $c$, $\\epsilon_{1}$, $\\epsilon_{2}$, $\\epsilon_{3}$, $\\mu$, $\\phi$, $x$, $z$ are real':
+        '$a$, $b$, $c$, $\\epsilon_{1}$, $\\epsilon_{2}$, $\\epsilon_{3}$, $\\mu$, $\\phi$, $x$, $z$ -- вещественные числа',
+    '$s$, $\\sigma$ are positive':
+        '$s$, $\\sigma$ -- положительные числа',
+    '(a) holds for any normalised $q(z,\\phi)$ and any $\\ln p(x,z)$ not depending on $\\phi$. In the checked expressions $q$ is $r(z,\\phi)/\\int r\\,dz$ with $r$ an undefined function, so the normalisation is a consequence rather than an extra axiom; integrals of undefined functions are never evaluated, only split by linearity and differentiated under the integral sign (assumptions A1, A2).':
+        'Утверждение (a) верно для любой нормированной $q(z,\\phi)$ и любой $\\ln p(x,z)$, не зависящей от $\\phi$. В проверяемых выражениях $q$ равна $r(z,\\phi)/\\int r\\,dz$, где $r$ -- абстрактная функция, поэтому нормировка является следствием, а не дополнительной аксиомой; интегралы от абстрактных функций никогда не вычисляются, а только разбиваются по линейности и дифференцируются под знаком интеграла (предположения A1, A2).',
+    '(b) Model: $q(z) = N(\\mu, \\sigma^2 I_D)$, $z = \\mu + \\sigma\\varepsilon$, and $\\ln p(x,z) = -c + \\sum_d \\ln N(z_d; a, s^2)$ with $c = -\\ln p(x)$, exact when the posterior is Gaussian (a linear-Gaussian decoder). Then $f = \\ln p - \\ln q = \\sum_d h(\\varepsilon_d) - c$ with $h(\\varepsilon) = -(\\mu + \\sigma\\varepsilon - a)^2/(2s^2) + \\varepsilon^2/2 + \\ln(\\sigma/s)$. The single-sample estimators of $\\partial\\mathcal{L}/\\partial\\mu_1$ are $\\hat g^{\\mathrm{SF}} = (\\varepsilon_1/\\sigma) f$ and $\\hat g^{\\mathrm{RP}} = -(z_1 - a)/s^2$; for $\\sigma_1$ they are $((\\varepsilon_1^2 - 1)/\\sigma) f$ and $-(z_1 - a)\\varepsilon_1/s^2 + 1/\\sigma$. The $S$-sample averages have these variances divided by $S$.':
+        '(b) Модель: $q(z) = N(\\mu, \\sigma^2 I_D)$, $z = \\mu + \\sigma\\varepsilon$ и $\\ln p(x,z) = -c + \\sum_d \\ln N(z_d; a, s^2)$, где $c = -\\ln p(x)$; это точно, когда апостериорное распределение нормальное (линейный гауссовский декодер). Тогда $f = \\ln p - \\ln q = \\sum_d h(\\varepsilon_d) - c$, где $h(\\varepsilon) = -(\\mu + \\sigma\\varepsilon - a)^2/(2s^2) + \\varepsilon^2/2 + \\ln(\\sigma/s)$. Оценки по одному сэмплу для $\\partial\\mathcal{L}/\\partial\\mu_1$ -- это $\\hat g^{\\mathrm{SF}} = (\\varepsilon_1/\\sigma) f$ и $\\hat g^{\\mathrm{RP}} = -(z_1 - a)/s^2$; для $\\sigma_1$ это $((\\varepsilon_1^2 - 1)/\\sigma) f$ и $-(z_1 - a)\\varepsilon_1/s^2 + 1/\\sigma$. Дисперсии средних по $S$ сэмплам равны этим дисперсиям, делённым на $S$.',
+    'Abbreviations in the printed closed forms (the checked expressions have them substituted): $\\delta = \\mu - a$, $w = 1 - \\sigma^2/s^2$, $\\kappa = \\mathrm{KL}(N(\\mu,\\sigma^2)\\,\\|\\,N(a,s^2)) = \\ln(s/\\sigma) + (\\sigma^2 + \\delta^2)/(2s^2) - 1/2$ per coordinate, and $v = \\operatorname{Var} h(\\varepsilon) = \\delta^2\\sigma^2/s^4 + w^2/2$. For example $\\operatorname{Var}\\hat g^{\\mathrm{SF}}_{\\mu_1} = ((c + D\\kappa - w)^2 + w^2 + Dv)/\\sigma^2 + \\delta^2/s^4$ against $\\operatorname{Var}\\hat g^{\\mathrm{RP}}_{\\mu_1} = \\sigma^2/s^4$.':
+        'Сокращения в выписанных явных формулах (в проверяемых выражениях они подставлены): $\\delta = \\mu - a$, $w = 1 - \\sigma^2/s^2$, $\\kappa = \\mathrm{KL}(N(\\mu,\\sigma^2)\\,\\|\\,N(a,s^2)) = \\ln(s/\\sigma) + (\\sigma^2 + \\delta^2)/(2s^2) - 1/2$ на одну координату и $v = \\operatorname{Var} h(\\varepsilon) = \\delta^2\\sigma^2/s^4 + w^2/2$. Например, $\\operatorname{Var}\\hat g^{\\mathrm{SF}}_{\\mu_1} = ((c + D\\kappa - w)^2 + w^2 + Dv)/\\sigma^2 + \\delta^2/s^4$ против $\\operatorname{Var}\\hat g^{\\mathrm{RP}}_{\\mu_1} = \\sigma^2/s^4$.',
+    'Why the score-function variance is large: $f$ contains $-c = \\ln p(x)$, a sum over all pixels, hundreds of nats and of one sign, while the score has mean zero and both signs; the products are huge with random signs, and only their tiny average is the gradient. The reparameterisation estimator differentiates $\\ln p$, so the offset never enters. A constant baseline removes the offset exactly, but the other latent coordinates still add noise growing linearly in $D$.':
+        'Почему дисперсия оценки через логарифмическую производную велика: $f$ содержит $-c = \\ln p(x)$ -- сумму по всем пикселям, сотни нат одного знака, тогда как логарифмическая производная имеет нулевое среднее и принимает значения обоих знаков; произведения огромны и имеют случайные знаки, а градиентом является лишь их крошечное среднее. Оценка с репараметризацией дифференцирует $\\ln p$, поэтому сдвиг в неё вообще не входит. Постоянная базовая линия точно устраняет сдвиг, но остальные скрытые координаты всё равно добавляют шум, растущий линейно по $D$.',
+    'MNIST-sized numbers (D = 2): the ratio of variances is 295586; Monte Carlo with 200000 samples agrees with every closed form within 1.21 standard errors.':
+        'Числа для случая размера MNIST (D = 2): отношение дисперсий равно 295586; метод Монте-Карло с 200000 сэмплов согласуется со всеми явными формулами в пределах 1.21 стандартной ошибки.',
+    'Variance table (exact closed forms, 6 digits), D = 2 latent dimensions, posterior N(0, 1) and q = N(1/2, 1) per coordinate. Rows: c = 0, 10, 78.4 (about 0.1 nats per pixel, a trained model) and 784 ln 2 = 543.4 (an untrained decoder). Columns: offset, score-function variance, reparameterisation variance, their ratio, score-function variance with the optimal constant baseline.':
+        'Таблица дисперсий (точные явные формулы, 6 значащих цифр), D = 2 скрытые переменные, апостериорное распределение N(0, 1) и q = N(1/2, 1) по каждой координате. Строки: c = 0, 10, 78.4 (около 0.1 ната на пиксель, обученная модель) и 784 ln 2 = 543.4 (необученный декодер). Столбцы: сдвиг, дисперсия оценки через логарифмическую производную, дисперсия оценки с репараметризацией, их отношение, дисперсия оценки через логарифмическую производную с оптимальной постоянной базовой линией.',
+    'Monte Carlo confirmation of the variances (numeric, not a proof): 200000 samples, seed 0, D = 2, c = 784 ln 2. Rows: baseline mu, reparam mu, reparam sigma, score mu, score sigma. z = (Monte Carlo - exact) / standard error; the standard error of a sample variance uses the fourth central moment.':
+        'Подтверждение дисперсий методом Монте-Карло (численная проверка, а не доказательство): 200000 сэмплов, зерно 0, D = 2, c = 784 ln 2. Строки: baseline mu, reparam mu, reparam sigma, score mu, score sigma. z = (Монте-Карло - точное значение) / стандартная ошибка; стандартная ошибка выборочной дисперсии вычисляется через четвёртый центральный момент.',
+    'Monte Carlo confirmation of the means (unbiasedness), same samples and rows. Largest absolute z over both tables: 1.21.':
+        'Подтверждение средних (несмещённости) методом Монте-Карло, те же сэмплы и строки. Наибольшее абсолютное значение z по обеим таблицам: 1.21.',
+    'means and variances of the four estimators, D = 1, c = 784 ln 2 (tensor-product rule, 12 nodes per axis, exact for these polynomial integrands)':
+        'средние и дисперсии четырёх оценок, D = 1, c = 784 ln 2 (тензорное произведение квадратурных формул, 12 узлов по каждой оси, точно для этих полиномиальных подынтегральных функций)',
+    'Gauss-Hermite quadrature':
+        'квадратура Гаусса -- Эрмита',
+    'largest relative difference 2.8e-14':
+        'наибольшая относительная разность 2.8e-14',
+    'means and variances of the four estimators, D = 2, c = 784 ln 2 (tensor-product rule, 12 nodes per axis, exact for these polynomial integrands)':
+        'средние и дисперсии четырёх оценок, D = 2, c = 784 ln 2 (тензорное произведение квадратурных формул, 12 узлов по каждой оси, точно для этих полиномиальных подынтегральных функций)',
+    'largest relative difference 4.3e-14':
+        'наибольшая относительная разность 4.3e-14',
+    'baseline mu: mean and variance, D = 2, c = 784 ln 2, 200000 samples':
+        'baseline mu: среднее и дисперсия, D = 2, c = 784 ln 2, 200000 сэмплов',
+    'Monte Carlo, seed 0':
+        'Монте-Карло, зерно 0',
+    'z = 0.08 (mean), 0.27 (variance)':
+        'z = 0.08 (среднее), 0.27 (дисперсия)',
+    'reparam mu: mean and variance, D = 2, c = 784 ln 2, 200000 samples':
+        'reparam mu: среднее и дисперсия, D = 2, c = 784 ln 2, 200000 сэмплов',
+    'z = -0.57 (mean), 1.06 (variance)':
+        'z = -0.57 (среднее), 1.06 (дисперсия)',
+    'reparam sigma: mean and variance, D = 2, c = 784 ln 2, 200000 samples':
+        'reparam sigma: среднее и дисперсия, D = 2, c = 784 ln 2, 200000 сэмплов',
+    'z = -1.18 (mean), 1.21 (variance)':
+        'z = -1.18 (среднее), 1.21 (дисперсия)',
+    'score mu: mean and variance, D = 2, c = 784 ln 2, 200000 samples':
+        'score mu: среднее и дисперсия, D = 2, c = 784 ln 2, 200000 сэмплов',
+    'score sigma: mean and variance, D = 2, c = 784 ln 2, 200000 samples':
+        'score sigma: среднее и дисперсия, D = 2, c = 784 ln 2, 200000 сэмплов',
+    'z = -1.06 (mean), 0.86 (variance)':
+        'z = -1.06 (среднее), 0.86 (дисперсия)',
+    'Exact variance of the single-sample estimators of the gradient with respect to mu_1 (posterior N(0, 1), q = N(1/2, 1) per coordinate). Left: against the offset c = -ln p(x) at D = 2 latent dimensions; the dotted line is c = 784 ln 2. Right: against D at c = 784 ln 2 (and at c = 0). The score-function variance grows like c^2 and D^2; the optimal constant baseline removes the offset; the reparameterisation variance depends on neither.':
+        'Точная дисперсия оценок по одному сэмплу для градиента по параметру mu первой координаты (апостериорное распределение N(0, 1), q = N(1/2, 1) по каждой координате). Слева: в зависимости от сдвига c = -ln p(x) при D = 2 скрытых переменных; пунктир -- c = 784 ln 2. Справа: в зависимости от D при c = 784 ln 2 (и при c = 0). Дисперсия оценки через логарифмическую производную растёт квадратично по c и по D; оптимальная постоянная базовая линия устраняет сдвиг; дисперсия оценки с репараметризацией не зависит ни от того, ни от другого.',
+    'LV-3. alpha-divergence: its limits at alpha = 1 and alpha = -1 are the two KL divergences':
+        'LV-3. Альфа-дивергенция: её пределы при альфа = 1 и альфа = -1 -- две KL-дивергенции',
+    'LV-3. alpha-divergence: the limits $\\alpha \\to 1$ and $\\alpha \\to -1$ are the two KL divergences':
+        'LV-3. Альфа-дивергенция: пределы при $\\alpha \\to 1$ и $\\alpha \\to -1$ -- две KL-дивергенции',
+    '(a) The limit $\\alpha \\to 1$ by the series $t^\\varepsilon = 1 + \\varepsilon\\ln t + \\varepsilon^2 R_\\varepsilon(t)$: put $\\alpha = 1 - 2\\varepsilon$, $\\varepsilon \\to 0^+$':
+        '(a) Предел при $\\alpha \\to 1$ через разложение $t^\\varepsilon = 1 + \\varepsilon\\ln t + \\varepsilon^2 R_\\varepsilon(t)$: положим $\\alpha = 1 - 2\\varepsilon$, $\\varepsilon \\to 0^+$',
+    '(b) The limit $\\alpha \\to -1$: put $\\alpha = -1 + 2\\varepsilon$, $\\varepsilon \\to 0^+$ (the same steps with p and q exchanged)':
+        '(b) Предел при $\\alpha \\to -1$: положим $\\alpha = -1 + 2\\varepsilon$, $\\varepsilon \\to 0^+$ (те же шаги, p и q меняются местами)',
+    '(c) The remainder, and the interchange of limit and integral':
+        '(c) Остаточный член и перестановка предела и интеграла',
+    "(d) Second route: L'Hopital's rule at $\\alpha = 1$, $D_\\alpha = N(\\alpha)/M(\\alpha)$":
+        '(d) Второй способ: правило Лопиталя при $\\alpha = 1$, $D_\\alpha = N(\\alpha)/M(\\alpha)$',
+    "(d') L'Hopital's rule at $\\alpha = -1$":
+        "(d') Правило Лопиталя при $\\alpha = -1$",
+    '(e) Special values ($\\alpha = 0$: Hellinger; $\\alpha = \\pm 3$: chi-square) and symmetry':
+        '(e) Частные значения ($\\alpha = 0$: расстояние Хеллингера; $\\alpha = \\pm 3$: хи-квадрат) и симметрия',
+    "(f) Non-negativity: $D_\\alpha = \\int q\\,\\varphi_\\alpha(p/q)\\,dx$ with $\\varphi_\\alpha$ convex, $\\varphi_\\alpha(1) = \\varphi_\\alpha'(1) = 0$":
+        "(f) Неотрицательность: $D_\\alpha = \\int q\\,\\varphi_\\alpha(p/q)\\,dx$, где $\\varphi_\\alpha$ выпукла, $\\varphi_\\alpha(1) = \\varphi_\\alpha'(1) = 0$",
+    '(g) Two univariate Gaussians: complete the square':
+        '(g) Два одномерных нормальных распределения: выделение полного квадрата',
+    "(h) Two multivariate Gaussians, $d = 2$: complete the square; the limits by L'Hopital's rule":
+        '(h) Два многомерных нормальных распределения, $d = 2$: выделение полного квадрата; пределы по правилу Лопиталя',
+    '(i) Two categorical laws, three categories':
+        '(i) Два категориальных распределения, три категории',
+    '(j) Example: $\\alpha = \\frac{1}{2}$':
+        '(j) Пример: $\\alpha = \\frac{1}{2}$',
+    'the definition at this alpha: $1 - \\alpha^2 = 4\\varepsilon(1-\\varepsilon)$, and the exponents become $1-\\varepsilon$ and $\\varepsilon$':
+        'определение при этом значении альфа: $1 - \\alpha^2 = 4\\varepsilon(1-\\varepsilon)$, а показатели степени становятся равными $1-\\varepsilon$ и $\\varepsilon$',
+    'pointwise $p^{1-\\varepsilon} q^{\\varepsilon} = p\\,(q/p)^{\\varepsilon}$, valid because both densities are positive on the common support (Assumption 2)':
+        'поточечно $p^{1-\\varepsilon} q^{\\varepsilon} = p\\,(q/p)^{\\varepsilon}$; это верно, так как обе плотности положительны на общем носителе (предположение 2)',
+    'exact expansion $t^{\\varepsilon} = 1 + \\varepsilon\\ln t + \\varepsilon^2 R_{\\varepsilon}(t)$, where the remainder $R_{\\varepsilon}(t) = (t^{\\varepsilon} - 1 - \\varepsilon\\ln t)/\\varepsilon^2$ is kept (an identity: nothing is dropped)':
+        'точное разложение $t^{\\varepsilon} = 1 + \\varepsilon\\ln t + \\varepsilon^2 R_{\\varepsilon}(t)$, где остаточный член $R_{\\varepsilon}(t) = (t^{\\varepsilon} - 1 - \\varepsilon\\ln t)/\\varepsilon^2$ сохраняется (тождество: ничего не отбрасывается)',
+    'linearity of the integral; every term is integrable (Assumptions 3 and 4)':
+        'линейность интеграла; каждое слагаемое интегрируемо (предположения 3 и 4)',
+    'normalisation $\\int p\\,dx = 1$ (Assumption 1: the only case) and $\\ln(q/p) = -\\ln(p/q)$':
+        'нормировка $\\int p\\,dx = 1$ (предположение 1: единственный используемый случай) и $\\ln(q/p) = -\\ln(p/q)$',
+    'algebra':
+        'алгебраические преобразования',
+    'pointwise $q^{1-\\varepsilon} p^{\\varepsilon} = q\\,(p/q)^{\\varepsilon}$, valid because both densities are positive on the common support (Assumption 2)':
+        'поточечно $q^{1-\\varepsilon} p^{\\varepsilon} = q\\,(p/q)^{\\varepsilon}$; это верно, так как обе плотности положительны на общем носителе (предположение 2)',
+    'normalisation $\\int q\\,dx = 1$ (Assumption 1: the only case) and $\\ln(p/q) = -\\ln(q/p)$':
+        'нормировка $\\int q\\,dx = 1$ (предположение 1: единственный используемый случай) и $\\ln(p/q) = -\\ln(q/p)$',
+    'the remainder stays bounded: $t^{\\varepsilon} = 1 + \\varepsilon\\ln t + O(\\varepsilon^2)$ with $R_\\varepsilon(t) \\to (1/2)\\ln^2 t$ for every $t > 0$':
+        'остаточный член остаётся ограниченным: $t^{\\varepsilon} = 1 + \\varepsilon\\ln t + O(\\varepsilon^2)$, причём $R_\\varepsilon(t) \\to (1/2)\\ln^2 t$ при любом $t > 0$',
+    "Taylor's remainder in integral form, $u = \\varepsilon\\ln t \\ne 0$: hence $0 \\le R_\\varepsilon(t) \\le (1/2) \\ln^2 t\\,\\max(1, t^{\\varepsilon})$, the bound behind the dominating function of Assumption 3":
+        'остаточный член формулы Тейлора в интегральной форме, $u = \\varepsilon\\ln t \\ne 0$: отсюда $0 \\le R_\\varepsilon(t) \\le (1/2) \\ln^2 t\\,\\max(1, t^{\\varepsilon})$ -- оценка, на которой основана мажоранта из предположения 3',
+    'the numerator is non-negative, so $R_\\varepsilon \\ge 0$':
+        'числитель неотрицателен, поэтому $R_\\varepsilon \\ge 0$',
+    'by (a), $D_{1-2\\varepsilon} = K/(1-\\varepsilon) - \\varepsilon r(\\varepsilon)/(1-\\varepsilon)$ with $r(\\varepsilon) = \\int p R_\\varepsilon(q/p)\\,dx$; dominated convergence (Assumption 3) gives $r(\\varepsilon) \\to \\rho_+ = (1/2)\\int p \\ln^2(q/p)\\,dx < \\infty$, so the sum and product rules for limits give $\\lim_{\\varepsilon\\to0+} D_{1-2\\varepsilon}(p||q)$ = this = KL$(p||q)$':
+        'по (a) $D_{1-2\\varepsilon} = K/(1-\\varepsilon) - \\varepsilon r(\\varepsilon)/(1-\\varepsilon)$, где $r(\\varepsilon) = \\int p R_\\varepsilon(q/p)\\,dx$; теорема о мажорируемой сходимости (предположение 3) даёт $r(\\varepsilon) \\to \\rho_+ = (1/2)\\int p \\ln^2(q/p)\\,dx < \\infty$, поэтому по правилам вычисления предела суммы и произведения $\\lim_{\\varepsilon\\to0+} D_{1-2\\varepsilon}(p||q)$ = это выражение = KL$(p||q)$',
+    'the same for $\\alpha = -1 + 2\\varepsilon$ by (b), $\\rho_- = (1/2)\\int q \\ln^2(p/q)\\,dx$: $\\lim_{\\varepsilon\\to0+} D_{-1+2\\varepsilon}(p||q)$ = KL$(q||p)$':
+        'то же для $\\alpha = -1 + 2\\varepsilon$ по (b), $\\rho_- = (1/2)\\int q \\ln^2(p/q)\\,dx$: $\\lim_{\\varepsilon\\to0+} D_{-1+2\\varepsilon}(p||q)$ = KL$(q||p)$',
+    'the numerator $N(\\alpha) = 4(1 - \\int p^a q^b\\,dx)$ at $\\alpha = 1$ vanishes by the normalisation $\\int p\\,dx = 1$ (Assumption 1); so does $M(\\alpha) = 1 - \\alpha^2$':
+        'числитель $N(\\alpha) = 4(1 - \\int p^a q^b\\,dx)$ при $\\alpha = 1$ обращается в нуль в силу нормировки $\\int p\\,dx = 1$ (предположение 1); то же верно для $M(\\alpha) = 1 - \\alpha^2$',
+    'differentiation under the integral sign (Leibniz rule; Assumption 5 dominates $\\partial_\\alpha$ of the integrand)':
+        'дифференцирование под знаком интеграла (правило Лейбница; предположение 5 даёт интегрируемую мажоранту для $\\partial_\\alpha$ от подынтегральной функции)',
+    "L'Hopital's rule: $N$ and $M$ vanish at the point, are differentiable, and $M'(1) = -2 \\ne 0$, so $\\lim D_\\alpha = N'/M'$ there; then the normalisation-free algebra $p^1 q^0 = p$":
+        "правило Лопиталя: $N$ и $M$ обращаются в нуль в этой точке, дифференцируемы и $M'(1) = -2 \\ne 0$, поэтому там $\\lim D_\\alpha = N'/M'$; далее алгебра без использования нормировки: $p^1 q^0 = p$",
+    'the numerator $N(\\alpha) = 4(1 - \\int p^a q^b\\,dx)$ at $\\alpha = -1$ vanishes by the normalisation $\\int q\\,dx = 1$ (Assumption 1); so does $M(\\alpha) = 1 - \\alpha^2$':
+        'числитель $N(\\alpha) = 4(1 - \\int p^a q^b\\,dx)$ при $\\alpha = -1$ обращается в нуль в силу нормировки $\\int q\\,dx = 1$ (предположение 1); то же верно для $M(\\alpha) = 1 - \\alpha^2$',
+    "L'Hopital's rule: $N$ and $M$ vanish at the point, are differentiable, and $M'(-1) = 2 \\ne 0$, so $\\lim D_\\alpha = N'/M'$ there; then the normalisation-free algebra $p^1 q^0 = p$":
+        "правило Лопиталя: $N$ и $M$ обращаются в нуль в этой точке, дифференцируемы и $M'(-1) = 2 \\ne 0$, поэтому там $\\lim D_\\alpha = N'/M'$; далее алгебра без использования нормировки: $p^1 q^0 = p$",
+    '$\\alpha = 0$; normalisation of both densities (Assumption 1)':
+        '$\\alpha = 0$; нормировка обеих плотностей (предположение 1)',
+    'linearity: $2\\int(\\sqrt p - \\sqrt q)^2 = 4(1 - BC)$, twice the squared Hellinger distance up to its convention, $BC = \\int\\sqrt{pq}$ the Bhattacharyya coefficient':
+        'линейность: $2\\int(\\sqrt p - \\sqrt q)^2 = 4(1 - BC)$ -- удвоенный квадрат расстояния Хеллингера (с точностью до принятого соглашения о нормировке), $BC = \\int\\sqrt{pq}$ -- коэффициент Бхаттачарьи',
+    '$\\alpha = 3$: exponents 2 and -1; normalisation (Assumption 1)':
+        '$\\alpha = 3$: показатели степени 2 и -1; нормировка (предположение 1)',
+    'linearity: $\\chi^2(p||q)/2$':
+        'линейность: $\\chi^2(p||q)/2$',
+    '$\\alpha = -3$: exponents -1 and 2; normalisation (Assumption 1)':
+        '$\\alpha = -3$: показатели степени -1 и 2; нормировка (предположение 1)',
+    'linearity: $\\chi^2(q||p)/2$':
+        'линейность: $\\chi^2(q||p)/2$',
+    'symmetry $D_\\alpha(p||q) = D_{-\\alpha}(q||p)$: exchanging p and q and the sign of alpha exchanges the two exponents':
+        'симметрия $D_\\alpha(p||q) = D_{-\\alpha}(q||p)$: перестановка p и q вместе со сменой знака альфа меняет местами два показателя степени',
+    'normalisation: $a\\int p\\,dx + b\\int q\\,dx = a + b = 1$ (Assumption 1), $a = (1+\\alpha)/2$, $b = (1-\\alpha)/2$, $\\alpha \\ne \\pm 1$':
+        'нормировка: $a\\int p\\,dx + b\\int q\\,dx = a + b = 1$ (предположение 1), $a = (1+\\alpha)/2$, $b = (1-\\alpha)/2$, $\\alpha \\ne \\pm 1$',
+    'linearity':
+        'линейность',
+    'pointwise algebra with $\\varphi_\\alpha(t) = (a t + b - t^a)/(ab)$, $4/(1-\\alpha^2) = 1/(ab)$':
+        'поточечные алгебраические преобразования с $\\varphi_\\alpha(t) = (a t + b - t^a)/(ab)$, $4/(1-\\alpha^2) = 1/(ab)$',
+    '$\\varphi_\\alpha(1) = 0$':
+        '$\\varphi_\\alpha(1) = 0$',
+    "$\\varphi_\\alpha'(1) = 0$":
+        "$\\varphi_\\alpha'(1) = 0$",
+    'differentiate twice, use $a - 1 = -b$':
+        'дифференцируем дважды и используем $a - 1 = -b$',
+    '$t > 0$: so $\\varphi_\\alpha$ is strictly convex, $\\varphi_\\alpha \\ge \\varphi_\\alpha(1) = 0$ with equality only at $t = 1$; hence $D_\\alpha(p||q) \\ge 0$, with equality iff $p = q$ almost everywhere (for every $\\alpha \\ne \\pm 1$, the Gaussian closed forms included; at $\\pm 1$ it is KL)':
+        '$t > 0$: поэтому $\\varphi_\\alpha$ строго выпукла, $\\varphi_\\alpha \\ge \\varphi_\\alpha(1) = 0$, причём равенство достигается только при $t = 1$; следовательно, $D_\\alpha(p||q) \\ge 0$, причём равенство выполняется тогда и только тогда, когда $p = q$ почти всюду (при любом $\\alpha \\ne \\pm 1$, включая явные формулы для нормальных распределений; при $\\pm 1$ это KL)',
+    'the integrand for $p = N(\\mu_1, \\sigma_1^2)$, $q = N(\\mu_2, \\sigma_2^2)$; $a = (1+\\alpha)/2$, $b = (1-\\alpha)/2$, $a + b = 1$':
+        'подынтегральная функция для $p = N(\\mu_1, \\sigma_1^2)$, $q = N(\\mu_2, \\sigma_2^2)$; $a = (1+\\alpha)/2$, $b = (1-\\alpha)/2$, $a + b = 1$',
+    'completing the square, $s = a\\sigma_2^2 + b\\sigma_1^2$ (the existence condition is $s > 0$, Assumption 6)':
+        'выделение полного квадрата, $s = a\\sigma_2^2 + b\\sigma_1^2$ (условие существования -- $s > 0$, предположение 6)',
+    'the Gaussian integral for a precision $\\lambda > 0$':
+        'гауссовский интеграл для точности $\\lambda > 0$',
+    'the two steps above with $\\lambda = s/(\\sigma_1^2\\sigma_2^2) > 0$ and $m$ the centre of the square: this is $\\int p^a q^b\\,dx$':
+        'два предыдущих шага с $\\lambda = s/(\\sigma_1^2\\sigma_2^2) > 0$ и центром квадрата $m$: это $\\int p^a q^b\\,dx$',
+    'the closed form $D_\\alpha = 4(1 - \\int p^a q^b\\,dx)/(1-\\alpha^2)$':
+        'явная формула $D_\\alpha = 4(1 - \\int p^a q^b\\,dx)/(1-\\alpha^2)$',
+    "SymPy's limit of the closed form as $\\alpha \\to 1$ equals LV-1's KL$(p||q)$ exactly":
+        'предел явной формулы при $\\alpha \\to 1$, вычисленный SymPy, в точности равен KL$(p||q)$ из LV-1',
+    "SymPy's limit of the closed form as $\\alpha \\to -1$ equals LV-1's KL$(q||p)$ exactly":
+        'предел явной формулы при $\\alpha \\to -1$, вычисленный SymPy, в точности равен KL$(q||p)$ из LV-1',
+    '$\\alpha = 0$: four times one minus the Bhattacharyya coefficient of the two Gaussians':
+        '$\\alpha = 0$: учетверённая разность единицы и коэффициента Бхаттачарьи двух нормальных распределений',
+    'completing the square in $d = 2$ for any symmetric $\\Lambda_i = \\Sigma_i^{-1}$ and any $a$, $b$ with $A = a\\Lambda_1 + b\\Lambda_2$ invertible, $m = A^{-1}(a\\Lambda_1\\mu_1 + b\\Lambda_2\\mu_2)$, $\\Delta = \\mu_1 - \\mu_2$; the exponent of $p^a q^b$ is $-1/2$ times this. Its integral is $(2\\pi)^{d/2}\\det(A)^{-1/2}$ (the normalisation of $N(m, A^{-1})$) when $A$ is positive-definite, and $+\\infty$ otherwise (Assumption 6)':
+        'выделение полного квадрата при $d = 2$ для любых симметричных $\\Lambda_i = \\Sigma_i^{-1}$ и любых $a$, $b$, при которых $A = a\\Lambda_1 + b\\Lambda_2$ обратима, $m = A^{-1}(a\\Lambda_1\\mu_1 + b\\Lambda_2\\mu_2)$, $\\Delta = \\mu_1 - \\mu_2$; показатель экспоненты в $p^a q^b$ равен этому выражению, умноженному на $-1/2$. Интеграл равен $(2\\pi)^{d/2}\\det(A)^{-1/2}$ (нормировочная константа распределения $N(m, A^{-1})$), если $A$ положительно определена, и $+\\infty$ в противном случае (предположение 6)',
+    'covariances $L L^T$ in Cholesky form (every covariance has one): $A = \\Sigma_1^{-1} C \\Sigma_2^{-1}$ with $C = a\\Sigma_2 + b\\Sigma_1$, so $\\Lambda_2 A^{-1}\\Lambda_1 = C^{-1}$':
+        'ковариационные матрицы $L L^T$ в форме Холецкого (она есть у любой ковариационной матрицы): $A = \\Sigma_1^{-1} C \\Sigma_2^{-1}$, где $C = a\\Sigma_2 + b\\Sigma_1$, поэтому $\\Lambda_2 A^{-1}\\Lambda_1 = C^{-1}$',
+    'hence with the normalising constants $|2\\pi\\Sigma_1|^{-a/2}|2\\pi\\Sigma_2|^{-b/2}$: $\\int p^a q^b\\,dx$ is $|\\Sigma_1|^{b/2}|\\Sigma_2|^{a/2}|C|^{-1/2}$ times $\\exp(-(ab/2)\\Delta^T C^{-1}\\Delta)$, which exists iff $a\\Sigma_1^{-1} + b\\Sigma_2^{-1}$ is positive-definite (Assumption 6)':
+        'следовательно, с нормировочными константами $|2\\pi\\Sigma_1|^{-a/2}|2\\pi\\Sigma_2|^{-b/2}$: $\\int p^a q^b\\,dx$ равен $|\\Sigma_1|^{b/2}|\\Sigma_2|^{a/2}|C|^{-1/2}$, умноженному на $\\exp(-(ab/2)\\Delta^T C^{-1}\\Delta)$; интеграл существует тогда и только тогда, когда $a\\Sigma_1^{-1} + b\\Sigma_2^{-1}$ положительно определена (предположение 6)',
+    'the integral at $\\alpha = 1$ is one (and so at $\\alpha = -1$), so $N = 4(1 - \\int p^a q^b)$ and $M = 1 - \\alpha^2$ vanish at $\\pm 1$':
+        'интеграл при $\\alpha = 1$ равен единице (как и при $\\alpha = -1$), поэтому $N = 4(1 - \\int p^a q^b)$ и $M = 1 - \\alpha^2$ обращаются в нуль при $\\pm 1$',
+    'likewise at $\\alpha = -1$':
+        'аналогично при $\\alpha = -1$',
+    "L'Hopital's rule ($M'(1) = -2 \\ne 0$): the limit as $\\alpha \\to 1$ is this quotient, equal to LV-1's KL$(p||q)$ exactly":
+        "правило Лопиталя ($M'(1) = -2 \\ne 0$): предел при $\\alpha \\to 1$ равен этому отношению, которое в точности совпадает с KL$(p||q)$ из LV-1",
+    "L'Hopital's rule ($M'(-1) = 2$): the limit as $\\alpha \\to -1$, equal to LV-1's KL$(q||p)$ exactly":
+        "правило Лопиталя ($M'(-1) = 2$): предел при $\\alpha \\to -1$ в точности совпадает с KL$(q||p)$ из LV-1",
+    'normalisation $\\sum p_i = \\sum q_i = 1$ (the simplex: the only cases), $a + b = 1$':
+        'нормировка $\\sum p_i = \\sum q_i = 1$ (симплекс: единственные используемые случаи), $a + b = 1$',
+    "SymPy's limit as $\\alpha \\to 1$ (of the sum above)":
+        'предел при $\\alpha \\to 1$, вычисленный SymPy (для суммы выше)',
+    'normalisation: KL$(p||q)$':
+        'нормировка: KL$(p||q)$',
+    "SymPy's limit as $\\alpha \\to -1$":
+        'предел при $\\alpha \\to -1$, вычисленный SymPy',
+    'normalisation: KL$(q||p)$':
+        'нормировка: KL$(q||p)$',
+    'the closed form at $\\alpha = \\frac{1}{2}$ for N(0, 1) and N(1, 9/4)':
+        'явная формула при $\\alpha = \\frac{1}{2}$ для N(0, 1) и N(1, 9/4)',
+    'the categorical laws p = (7/15, 7/15, 1/15), q = (5/22, 9/22, 4/11) (seed 0)':
+        'категориальные распределения p = (7/15, 7/15, 1/15), q = (5/22, 9/22, 4/11) (зерно 0)',
+    '(1) $p$ and $q$ are probability densities: $\\int p\\,dx = \\int q\\,dx = 1$ (written over the real line; any common support, or $d$-space, works alike)':
+        '(1) $p$ и $q$ -- плотности вероятности: $\\int p\\,dx = \\int q\\,dx = 1$ (записано для вещественной прямой; для любого общего носителя или $d$-мерного пространства всё аналогично)',
+    '(2) $p > 0$ and $q > 0$ on their common support, so $\\ln(q/p)$ and $(q/p)^\\varepsilon$ are defined':
+        '(2) $p > 0$ и $q > 0$ на их общем носителе, поэтому $\\ln(q/p)$ и $(q/p)^\\varepsilon$ определены',
+    '(3) dominated convergence for the series route: for some $\\varepsilon_0 > 0$, $g = (1/2) p\\ln^2(q/p)\\,(1 + (q/p)^{\\varepsilon_0})$ and its mirror $(1/2) q\\ln^2(p/q)(1 + (p/q)^{\\varepsilon_0})$ are integrable; by (c), $0 \\le p R_\\varepsilon(q/p) \\le g$ for $0 < \\varepsilon \\le \\varepsilon_0$':
+        '(3) мажорируемая сходимость для способа через разложение: при некотором $\\varepsilon_0 > 0$ функция $g = (1/2) p\\ln^2(q/p)\\,(1 + (q/p)^{\\varepsilon_0})$ и её зеркальный аналог $(1/2) q\\ln^2(p/q)(1 + (p/q)^{\\varepsilon_0})$ интегрируемы; по (c) $0 \\le p R_\\varepsilon(q/p) \\le g$ при $0 < \\varepsilon \\le \\varepsilon_0$',
+    '(4) $p\\ln(p/q)$ and $q\\ln(q/p)$ are integrable (both KL divergences are finite)':
+        '(4) $p\\ln(p/q)$ и $q\\ln(q/p)$ интегрируемы (обе KL-дивергенции конечны)',
+    "(5) for L'Hopital: $|\\partial_\\alpha p^a q^b| = (1/2) p^a q^b|\\ln(p/q)|$ is dominated by an integrable function for alpha near $\\pm1$ (implied by (3))":
+        '(5) для правила Лопиталя: $|\\partial_\\alpha p^a q^b| = (1/2) p^a q^b|\\ln(p/q)|$ мажорируется интегрируемой функцией при альфа, близких к $\\pm1$ (следует из (3))',
+    '(6) Gaussians: the alpha-integral exists iff $s = (1+\\alpha)/2\\,\\sigma_2^2 + (1-\\alpha)/2\\,\\sigma_1^2 > 0$, in d dimensions iff $(1+\\alpha)/2\\,\\Sigma_1^{-1} + (1-\\alpha)/2\\,\\Sigma_2^{-1}$ is positive-definite (always for $|\\alpha| \\le 1$); otherwise it is $+\\infty$':
+        '(6) нормальные распределения: интеграл в определении альфа-дивергенции существует тогда и только тогда, когда $s = (1+\\alpha)/2\\,\\sigma_2^2 + (1-\\alpha)/2\\,\\sigma_1^2 > 0$, в размерности d -- тогда и только тогда, когда $(1+\\alpha)/2\\,\\Sigma_1^{-1} + (1-\\alpha)/2\\,\\Sigma_2^{-1}$ положительно определена (это всегда так при $|\\alpha| \\le 1$); иначе он равен $+\\infty$',
+    '$a$, $\\alpha$, $b$, $k_{21}$, $l_{21}$, $m$, $m_{1}$, $m_{2}$, $\\mu_{1}$, $\\mu_{2}$, $n_{1}$, $n_{2}$, $u$, $u_{11}$, $u_{12}$, $u_{22}$, $w_{11}$, $w_{12}$, $w_{22}$, $x$, $x_{1}$, $x_{2}$ are real':
+        '$a$, $\\alpha$, $b$, $k_{21}$, $l_{21}$, $m$, $m_{1}$, $m_{2}$, $\\mu_{1}$, $\\mu_{2}$, $n_{1}$, $n_{2}$, $u$, $u_{11}$, $u_{12}$, $u_{22}$, $w_{11}$, $w_{12}$, $w_{22}$, $x$, $x_{1}$, $x_{2}$ -- вещественные числа',
+    '$k_{11}$, $k_{22}$, $l_{11}$, $l_{22}$, $\\lambda$, $p_{1}$, $p_{2}$, $p_{3}$, $q_{1}$, $q_{2}$, $q_{3}$, $\\sigma_{1}$, $\\sigma_{2}$, $t$, $\\varepsilon$ are positive':
+        '$k_{11}$, $k_{22}$, $l_{11}$, $l_{22}$, $\\lambda$, $p_{1}$, $p_{2}$, $p_{3}$, $q_{1}$, $q_{2}$, $q_{3}$, $\\sigma_{1}$, $\\sigma_{2}$, $t$, $\\varepsilon$ -- положительные числа',
+    '$\\rho_{+}$, $\\rho_{-}$ are non-negative':
+        '$\\rho_{+}$, $\\rho_{-}$ -- неотрицательные числа',
+    'Definition: $D_\\alpha(p||q) = 4/(1-\\alpha^2)\\,(1 - \\int p^{(1+\\alpha)/2} q^{(1-\\alpha)/2}\\,dx)$, $a = (1+\\alpha)/2$, $b = (1-\\alpha)/2$. Integrals of the undefined densities are never evaluated: the checker uses linearity and the pointwise algebra of the integrands only, and the normalisation enters as the single case $\\int p\\,dx = 1$.':
+        'Определение: $D_\\alpha(p||q) = 4/(1-\\alpha^2)\\,(1 - \\int p^{(1+\\alpha)/2} q^{(1-\\alpha)/2}\\,dx)$, $a = (1+\\alpha)/2$, $b = (1-\\alpha)/2$. Интегралы от абстрактных плотностей никогда не вычисляются: при проверке используются только линейность и поточечные алгебраические преобразования подынтегральных функций, а нормировка входит как единственный случай $\\int p\\,dx = 1$.',
+    "Result: $\\lim_{\\alpha\\to1} D_\\alpha(p||q) = \\mathrm{KL}(p||q)$ and $\\lim_{\\alpha\\to-1} D_\\alpha(p||q) = \\mathrm{KL}(q||p)$, by two independent routes (series with an explicit remainder; L'Hopital with differentiation under the integral sign), and for Gaussians and categorical laws by SymPy's limits of the closed forms.":
+        'Результат: $\\lim_{\\alpha\\to1} D_\\alpha(p||q) = \\mathrm{KL}(p||q)$ и $\\lim_{\\alpha\\to-1} D_\\alpha(p||q) = \\mathrm{KL}(q||p)$ -- двумя независимыми способами (разложение с явным остаточным членом; правило Лопиталя с дифференцированием под знаком интеграла), а для нормальных и категориальных распределений -- через пределы явных формул, вычисленные SymPy.',
+    'Numeric value of the Gaussian example:':
+        'Численное значение в примере с нормальными распределениями:',
+    'Numeric value of the categorical example (p = (7/15, 7/15, 1/15), q = (5/22, 9/22, 4/11)):':
+        'Численное значение в примере с категориальными распределениями (p = (7/15, 7/15, 1/15), q = (5/22, 9/22, 4/11)):',
+    '$D_\\alpha$ of $p = N(31/25, (123/100)^2)$, $q = N(-1, (71/100)^2)$ by mpmath quadrature of the defining integral':
+        '$D_\\alpha$ для $p = N(31/25, (123/100)^2)$, $q = N(-1, (71/100)^2)$ -- квадратура определяющего интеграла в mpmath',
+    'the Gaussian closed form (g)':
+        'явная формула для нормальных распределений (g)',
+    'differences 7.6e-32 at $\\alpha = \\frac{1}{2}$, 3.7e-33 at $\\alpha = -2$, below $10^{-20}$':
+        'разности 7.6e-32 при $\\alpha = \\frac{1}{2}$, 3.7e-33 при $\\alpha = -2$, меньше $10^{-20}$',
+    'categorical $D_\\alpha(p\\|q)$, $p = (1/2, 2/9, 5/18)$, $q = (3/16, 3/8, 7/16)$, at alpha = $\\frac{1}{2}$, $-2$, $3$':
+        '$D_\\alpha(p\\|q)$ для категориальных распределений $p = (1/2, 2/9, 5/18)$, $q = (3/16, 3/8, 7/16)$ при альфа = $\\frac{1}{2}$, $-2$, $3$',
+    'the direct sum $\\frac{4}{1-\\alpha^2}(1 - \\sum_i p_i^a q_i^b)$':
+        'непосредственное вычисление суммы $\\frac{4}{1-\\alpha^2}(1 - \\sum_i p_i^a q_i^b)$',
+    'equal to $20$ digits':
+        'совпадают с точностью до $20$ знаков',
+    '$D_\\alpha$ of the same Gaussians at $\\alpha = 1 - 10^{-6}$ and $1 - 10^{-7}$':
+        '$D_\\alpha$ для тех же нормальных распределений при $\\alpha = 1 - 10^{-6}$ и $1 - 10^{-7}$',
+    '$\\mathrm{KL}(p\\|q)$ of LV-1':
+        '$\\mathrm{KL}(p\\|q)$ из LV-1',
+    'gap -1.26e-05 at $1 - 10^{-6}$, ratio of the gaps 9.9999788 (linear)':
+        'расхождение -1.26e-05 при $1 - 10^{-6}$, отношение расхождений 9.9999788 (линейная сходимость)',
+    '$D_0$ of the same Gaussians (closed form at $\\alpha = 0$)':
+        '$D_0$ для тех же нормальных распределений (явная формула при $\\alpha = 0$)',
+    '$4(1 - \\mathrm{BC})$, $\\mathrm{BC} = \\int\\sqrt{pq}\\,dx$ by quadrature':
+        '$4(1 - \\mathrm{BC})$, $\\mathrm{BC} = \\int\\sqrt{pq}\\,dx$ вычислен квадратурой',
+    'difference 1.8e-31, below $10^{-20}$':
+        'разность 1.8e-31, меньше $10^{-20}$',
+    '$D_\\alpha(N(0,1)\\,\\|\\,N(1,9/4))$ as a function of $\\alpha$ (closed form); it is continuous through $\\alpha = 1$ and $\\alpha = -1$, where it equals $\\mathrm{KL}(p\\,\\|\\,q)$ and $\\mathrm{KL}(q\\,\\|\\,p)$ (marked). For $\\alpha \\le -13/5$ the integral diverges.':
+        '$D_\\alpha(N(0,1)\\,\\|\\,N(1,9/4))$ как функция от $\\alpha$ (явная формула); она непрерывна в точках $\\alpha = 1$ и $\\alpha = -1$, где равна $\\mathrm{KL}(p\\,\\|\\,q)$ и $\\mathrm{KL}(q\\,\\|\\,p)$ (отмечены). При $\\alpha \\le -13/5$ интеграл расходится.',
+}
 
 
 def translate(text: str, lang: str) -> str:

@@ -61,6 +61,8 @@ def report_latex(results, figures, lang: str = "en", budget: float | None = None
         r"\addtolength{\evensidemargin}{-1.7cm}\addtolength{\textheight}{3cm}"
         r"\addtolength{\topmargin}{-1.5cm}",
         r"\allowdisplaybreaks",
+        # prose around long inline formulas may stretch rather than run into the margin
+        r"\setlength{\emergencystretch}{3em}\tolerance=2000",
         r"\begin{document}",
         r"\begin{titlepage}\centering\vspace*{5cm}",
         rf"{{\LARGE {text_latex(t['title'])}\par}}\vspace{{1cm}}",

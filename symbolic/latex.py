@@ -83,8 +83,12 @@ def _status_words(verdict, w) -> str:
 
 
 def _point_latex(point) -> str:
-    items = ", ".join(f"{text_latex(str(k))} $= {_value_latex(v)}$" for k, v in point.items())
-    return items
+    """A counterexample point: ``mu_1 = 1`` as $\mu_{1} = 1$, other keys as text."""
+    def key(k):
+        k = str(k)
+        return sp.latex(sp.Symbol(k)) if k.isidentifier() else None
+    return ", ".join(f"${key(k)} = {_value_latex(v)}$" if key(k) else f"{text_latex(str(k))} $= {_value_latex(v)}$"
+                     for k, v in point.items())
 
 
 def _value_latex(v) -> str:
@@ -210,6 +214,7 @@ def document(sections, title: str = "dgm-proofs: machine-checked derivations",
         r"\addtolength{\evensidemargin}{-1.7cm}\addtolength{\textheight}{3cm}"
         r"\addtolength{\topmargin}{-1.5cm}",
         r"\allowdisplaybreaks",
+        r"\setlength{\emergencystretch}{3em}\tolerance=2000",
         preamble_extra,
         rf"\title{{{text_latex(title)}}}",
         rf"\author{{{text_latex(author)}}}",
