@@ -83,7 +83,7 @@ def _status_words(verdict, w) -> str:
 
 
 def _point_latex(point) -> str:
-    """A counterexample point: ``mu_1 = 1`` as $\mu_{1} = 1$, other keys as text."""
+    r"""A counterexample point: ``mu_1 = 1`` as $\mu_{1} = 1$, other keys as text."""
     def key(k):
         k = str(k)
         return sp.latex(sp.Symbol(k)) if k.isidentifier() else None
