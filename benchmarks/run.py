@@ -81,7 +81,7 @@ def main(argv=None):
     parser.add_argument("--only", help="run the cases whose name contains this")
     parser.add_argument("--timeout", type=float, help="override every naive route's timeout")
     args = parser.parse_args(argv)
-    header = f"{'topic':10s} {'case':52s} {'ours':>10s} {'naive':>18s} {'ratio':>9s}  agree"
+    header = f"{'topic':10s} {'case':66s} {'ours':>10s} {'naive':>18s} {'ratio':>9s}  agree"
     print(header)
     print("-" * len(header))
     for topic, case in cases(args.only):
@@ -102,7 +102,7 @@ def main(argv=None):
                 compare = case.get("compare")
                 agree = "-" if compare is None or naive_result is None else \
                     ("yes" if compare(ours_result, naive_result) else "NO")
-        print(f"{topic:10s} {case['name'][:52]:52s} {ours_time:9.3f}s {naive_text:>18s} {ratio:>9s}  {agree}",
+        print(f"{topic:10s} {case['name'][:66]:66s} {ours_time:9.3f}s {naive_text:>18s} {ratio:>9s}  {agree}",
               flush=True)
 
 
