@@ -114,3 +114,11 @@ def test_report_into_a_file_path_is_refused(tmp_path, capsys):
     target.write_text("x")
     assert main(["report", "--out", str(target)]) == 2
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_figures_are_byte_identical_between_the_two_builds(reports):
+    en, ru = reports["en"][1], reports["ru"][1]
+    figures = sorted(p.name for p in en.iterdir() if p.suffix in (".pdf", ".png") and p.stem != "main")
+    assert len(figures) >= 6
+    for name in figures:
+        assert (en / name).read_bytes() == (ru / name).read_bytes(), name
