@@ -9,9 +9,8 @@ import pytest
 
 from proofs.__main__ import main
 
-# the default derivations are checked once per process and shared (proofs.registry);
-# keeping these files on one xdist worker lets them share that work
-pytestmark = pytest.mark.xdist_group("derivations")
+# (not in the "derivations" xdist group: these runs use small options of their own, and
+# keeping them on the other worker balances the two)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHECK_REPORT = os.path.join(ROOT, "..", "shared", "tools", "check_report.py")
