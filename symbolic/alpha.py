@@ -36,6 +36,7 @@ import mpmath
 import sympy as sp
 
 from .derivation import Assumption, CrossCheck, Derivation, Exhibit, Goal, Step
+from .formal import FormalIntegral
 from .gaussian import kl_mvn, kl_normal
 from .latex import expr_latex
 
@@ -50,15 +51,9 @@ __all__ = ["LinearIntegral", "TaylorRemainder", "alpha_exponents", "alpha_diverg
 
 # --------------------------------------------------------------------------- SymPy objects
 
-class LinearIntegral(sp.Integral):
-    """An integral of an integrable function, kept unevaluated; ``expand`` applies linearity.
-
-    ``doit`` evaluates the integrand only (so a :class:`TaylorRemainder` or a
-    ``Derivative`` inside is worked out) and never tries to integrate: the
-    integrands here involve undefined functions.  ``expand`` expands the
-    integrand and splits ``integral(sum_k c_k f_k) = sum_k c_k integral(f_k)``,
-    the ``c_k`` free of the integration variable.  That is the only rewrite;
-    it is valid for integrable ``f_k``, which the derivations assume and say.
+class LinearIntegral(FormalIntegral):
+    """:class:`~symbolic.formal.FormalIntegral` printed as ``\\int f\\, dx`` (the range is
+    the common support of the densities, stated once in the assumptions).
 
     Examples
     --------
@@ -69,20 +64,9 @@ class LinearIntegral(sp.Integral):
     c*Integral(f(x), (x, -oo, oo)) + Integral(g(x), (x, -oo, oo))
     """
 
-    def doit(self, **hints):
-        function = self.function.doit(**hints) if hints.get("deep", True) else self.function
-        return self.func(function, *self.limits)
-
     def _latex(self, printer):
         (var,) = self.variables
         return r"\int %s\, d%s" % (printer._print(self.function), printer._print(var))
-
-    def _eval_expand_basic(self, **hints):
-        terms = []
-        for term in sp.Add.make_args(sp.expand(self.function)):
-            coefficient, dependent = term.as_independent(*self.variables, as_Add=False)
-            terms.append(coefficient * self.func(dependent, *self.limits))
-        return sp.Add(*terms)
 
 
 class TaylorRemainder(sp.Function):

@@ -41,6 +41,7 @@ import numpy as np
 import sympy as sp
 
 from .derivation import Assumption, CrossCheck, Derivation, Exhibit, Goal, Step
+from .formal import FormalIntegral
 from .latex import expr_latex
 
 __all__ = ["FormalIntegral", "GaussianMoment", "moment_form", "gaussian_expectation",
@@ -73,41 +74,6 @@ def _density(v):
 
 
 # --------------------------------------------------------------------------- formal integrals
-
-class FormalIntegral(sp.Integral):
-    """An integral that is never evaluated, only rewritten by linearity.
-
-    ``doit`` evaluates the integrand (derivatives inside it) and splits the
-    integral over sums, pulling out factors free of the integration variables.
-    SymPy's own ``Derivative(...).doit()`` differentiates it under the integral
-    sign (the Leibniz rule), which is valid under a domination assumption that
-    the caller must state.
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> z, t = sp.symbols('z t', real=True)
-    >>> g = sp.Function('g')(z)
-    >>> I = lambda e: FormalIntegral(e, (z, -sp.oo, sp.oo))
-    >>> I(t * g + 2 * g**2).doit() == t * I(g) + 2 * I(g**2)
-    True
-    >>> product = I(g * sp.Function('h')(z))
-    >>> product.doit() == product      # a product of z-dependent factors is not split
-    True
-    """
-
-    def doit(self, **hints):
-        integrand = self.function.doit(**hints) if hints.get("deep", True) else self.function
-        bound = {limit[0] for limit in self.limits}
-        out = sp.S.Zero
-        for term in sp.Add.make_args(sp.expand(integrand)):
-            const, dependent = [], []
-            for factor in sp.Mul.make_args(term):
-                # free_symbols, not has(): a nested integral over the same variable is a constant
-                (dependent if factor.free_symbols & bound else const).append(factor)
-            out += sp.Mul(*const) * self.func(sp.Mul(*dependent), *self.limits)
-        return out
-
 
 class GaussianMoment(sp.Function):
     """``E[v^k]`` for ``v ~ N(0, 1)``, kept unevaluated until ``doit``.
