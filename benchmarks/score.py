@@ -73,25 +73,22 @@ def check_derivation():
     return checked.status
 
 
+def _case(label, estimator, dims, naive, timeout=60):
+    """One side-by-side case: our moment route against a naive SymPy route."""
+    eps = EPS[:dims]
+    route = {_variance_integrate: "integrate", _variance_stats: "sympy.stats.variance"}[naive]
+    return dict(name=f"Var score-fn est.{label}: moments vs {route}",
+                ours=lambda: _variance_ours(estimator, eps), naive=lambda: naive(estimator, eps),
+                timeout=timeout, compare=_agree)
+
+
 CASES = [
-    dict(name="Var score-fn est., D=1, numeric params, symbolic c: moments vs integrate",
-         ours=lambda: _variance_ours(G1_NUMERIC, EPS[:1]),
-         naive=lambda: _variance_integrate(G1_NUMERIC, EPS[:1]), timeout=60, compare=_agree),
-    dict(name="Var score-fn est., D=1, all symbolic: moments vs integrate",
-         ours=lambda: _variance_ours(G1, EPS[:1]),
-         naive=lambda: _variance_integrate(G1, EPS[:1]), timeout=60, compare=_agree),
-    dict(name="Var score-fn est., D=1, all symbolic: moments vs sympy.stats.variance",
-         ours=lambda: _variance_ours(G1, EPS[:1]),
-         naive=lambda: _variance_stats(G1, EPS[:1]), timeout=60, compare=_agree),
-    dict(name="Var score-fn est., D=2, all symbolic: moments vs integrate",
-         ours=lambda: _variance_ours(G2, EPS[:2]),
-         naive=lambda: _variance_integrate(G2, EPS[:2]), timeout=60, compare=_agree),
-    dict(name="Var score-fn est., D=2, all symbolic: moments vs sympy.stats.variance",
-         ours=lambda: _variance_ours(G2, EPS[:2]),
-         naive=lambda: _variance_stats(G2, EPS[:2]), timeout=60, compare=_agree),
-    dict(name="Var score-fn est. of sigma, D=2, all symbolic: moments vs integrate",
-         ours=lambda: _variance_ours(G2_SIGMA, EPS[:2]),
-         naive=lambda: _variance_integrate(G2_SIGMA, EPS[:2]), timeout=120, compare=_agree),
+    _case(", D=1, numeric params, symbolic c", G1_NUMERIC, 1, _variance_integrate),
+    _case(", D=1, all symbolic", G1, 1, _variance_integrate),
+    _case(", D=1, all symbolic", G1, 1, _variance_stats),
+    _case(", D=2, all symbolic", G2, 2, _variance_integrate),
+    _case(", D=2, all symbolic", G2, 2, _variance_stats),
+    _case(" of sigma, D=2, all symbolic", G2_SIGMA, 2, _variance_integrate, timeout=120),
     dict(name="score-function derivation, D = 2: build + check (50 steps)",
          ours=check_derivation, naive=None),
 ]
