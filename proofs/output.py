@@ -11,7 +11,7 @@ import tempfile
 from symbolic.latex import derivation_latex, document, text_latex
 
 __all__ = ["check_file_target", "check_dir_target", "report_json", "write_text_atomic",
-           "write_folder", "latex_sections", "JSON_VERSION"]
+           "write_folder", "figure_latex", "latex_sections", "latex_document", "JSON_VERSION"]
 
 JSON_VERSION = 1
 
@@ -97,15 +97,20 @@ def report_json(checked_by_problem) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
+def figure_latex(fig, caption: str | None = None) -> str:
+    """A floating figure including ``fig``'s vector PDF, with its caption (or ``caption``)."""
+    return ("\\begin{figure}[htbp]\n\\centering\n"
+            f"\\includegraphics[width=0.92\\linewidth]{{{fig.name}.pdf}}\n"
+            f"\\caption{{{text_latex(fig.caption if caption is None else caption)}}}\n\\end{{figure}}\n")
+
+
 def latex_sections(checked_by_problem, figures_by_problem=None):
     """``(heading, body)`` pairs for :func:`symbolic.latex.document`, one per problem."""
     sections = []
     for problem, checked in checked_by_problem:
         body = derivation_latex(checked, level="subsection")
         for fig in (figures_by_problem or {}).get(problem.ID, ()):
-            body += ("\n\\begin{figure}[htbp]\n\\centering\n"
-                     f"\\includegraphics[width=0.95\\linewidth]{{{fig.name}.pdf}}\n"
-                     f"\\caption{{{text_latex(fig.caption)}}}\n\\end{{figure}}\n")
+            body += "\n" + figure_latex(fig)
         sections.append((problem.TITLE, body))
     return sections
 

@@ -11,7 +11,7 @@ import subprocess
 from symbolic.latex import derivation_latex, text_latex
 
 from . import registry
-from .output import check_dir_target, write_folder
+from .output import check_dir_target, figure_latex, write_folder
 from .prose import LATEX_WORDS, PREAMBLE, RESTATEMENT, TEXT, translate
 
 __all__ = ["build_report", "report_latex", "compile_pdf", "overfull_boxes"]
@@ -40,12 +40,6 @@ def overfull_boxes(log: str, tolerance_pt: float = 10.0) -> list[str]:
     found = re.findall(r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)[^\n]*", log)
     lines = re.findall(r"Overfull \\hbox \(\d+(?:\.\d+)?pt too wide\)[^\n]*", log)
     return [line for width, line in zip(found, lines) if float(width) > tolerance_pt]
-
-
-def _figure_latex(fig, lang) -> str:
-    return ("\\begin{figure}[htbp]\n\\centering\n"
-            f"\\includegraphics[width=0.92\\linewidth]{{{fig.name}.pdf}}\n"
-            f"\\caption{{{text_latex(translate(fig.caption, lang))}}}\n\\end{{figure}}\n")
 
 
 def report_latex(results, figures, lang: str = "en", budget: float | None = None) -> str:
@@ -82,7 +76,7 @@ def report_latex(results, figures, lang: str = "en", budget: float | None = None
             parts.append(rf"\paragraph{{{t['problem']}}} {text_latex(restated)}")
         parts.append(derivation_latex(checked, level="subsection", words=words, translate=tr))
         for fig in figures.get(problem.ID, ()):
-            parts.append(_figure_latex(fig, lang))
+            parts.append(figure_latex(fig, translate(fig.caption, lang)))
         parts.append(r"\clearpage")
     parts.append(rf"\section*{{{text_latex(t['final'])}}}")
     parts.append(rf"\addcontentsline{{toc}}{{section}}{{{text_latex(t['final'])}}}")
