@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 
-from symbolic.latex import derivation_latex, text_latex
+from symbolic.latex import derivation_latex, preamble, text_latex
 
 from . import registry
 from .output import check_dir_target, figure_latex, write_folder
@@ -48,15 +48,7 @@ def report_latex(results, figures, lang: str = "en", budget: float | None = None
     words = LATEX_WORDS[lang]
     tr = lambda text: translate(text, lang)                    # noqa: E731
     parts = [
-        r"\documentclass[11pt]{article}",
-        r"\usepackage{amsmath,amssymb,graphicx}",
-        PREAMBLE[lang],
-        r"\addtolength{\textwidth}{3.4cm}\addtolength{\oddsidemargin}{-1.7cm}"
-        r"\addtolength{\evensidemargin}{-1.7cm}\addtolength{\textheight}{3cm}"
-        r"\addtolength{\topmargin}{-1.5cm}",
-        r"\allowdisplaybreaks",
-        # prose around long inline formulas may stretch rather than run into the margin
-        r"\setlength{\emergencystretch}{3em}\tolerance=2000",
+        preamble(PREAMBLE[lang]),
         r"\begin{document}",
         r"\begin{titlepage}\centering\vspace*{5cm}",
         rf"{{\LARGE {text_latex(t['title'])}\par}}\vspace{{1cm}}",
