@@ -29,6 +29,23 @@ def by_id(ids):
     return [known[i] for i in dict.fromkeys(ids)]
 
 
+def resolve(arguments):
+    """What ``dgm-proofs run`` was asked for, in order: problem ids, and derivation scripts
+    (an argument that is not an id and ends in ``.py`` or names a file; see
+    :mod:`proofs.scripts`), each script giving one problem per derivation.  All the
+    shipped problems when ``arguments`` is empty; ``ValueError`` for an unknown id or a
+    script that cannot be loaded."""
+    from .scripts import is_script, load
+    known = {p.ID for p in problems()}
+    chosen = []
+    for argument in dict.fromkeys(arguments):
+        if argument not in known and is_script(argument):
+            chosen.extend(load(argument))
+        else:
+            chosen.extend(by_id([argument]))
+    return chosen or by_id([])
+
+
 _BUILT: dict = {}
 _CHECKED: dict = {}
 
@@ -37,7 +54,7 @@ def _key(problem, options):
     """The problem and the values of its own options: the same derivation, whichever other
     problems' options the namespace also holds."""
     own = {opt.dest for opt in getattr(problem, "OPTIONS", ())} | {"seed"}
-    return (problem.ID, tuple(sorted((k, getattr(options, k, None)) for k in own)))
+    return (getattr(problem, "KEY", problem.ID), tuple(sorted((k, getattr(options, k, None)) for k in own)))
 
 
 def built(problem, options):

@@ -265,12 +265,24 @@ class Derivation:
         jobs += [claim(c.lhs, c.rhs, self.assumptions, relation=c.relation, cases=c.cases, seed=seed)
                  for c in self.claims]
         verdicts = verify_many(jobs, budget=budget)          # steps are independent: in parallel
-        return CheckedDerivation(self, tuple(verdicts[:len(self.steps)]),
-                                 tuple(verdicts[len(self.steps):]))
+        checked = CheckedDerivation(self, tuple(verdicts[:len(self.steps)]),
+                                    tuple(verdicts[len(self.steps):]))
+        object.__setattr__(self, "_last_check", checked)     # kept for display; not a field
+        return checked
+
+    def checked_for_display(self) -> "CheckedDerivation":
+        """The check a notebook shows: the latest :meth:`check` result, else one default check,
+        made once and kept (Jupyter asks for every representation at every display)."""
+        checked = self.__dict__.get("_last_check")
+        return checked if checked is not None else self.check()
+
+    def _repr_markdown_(self):
+        from .notebook import derivation_markdown
+        return derivation_markdown(self.checked_for_display())
 
     def _repr_latex_(self):
         from .latex import derivation_latex
-        return derivation_latex(self.check())
+        return derivation_latex(self.checked_for_display())
 
 
 @dataclass(frozen=True)
@@ -351,6 +363,10 @@ class CheckedDerivation:
                               "passed": c.passed} for c in d.cross_checks],
             "results": {k: result_to_json(v) for k, v in d.results.items()},
         }
+
+    def _repr_markdown_(self):
+        from .notebook import derivation_markdown
+        return derivation_markdown(self)
 
     def _repr_latex_(self):
         from .latex import derivation_latex
