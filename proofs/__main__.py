@@ -1,7 +1,7 @@
 """The command line: ``dgm-proofs`` == ``python -m proofs``.
 
     dgm-proofs list
-    dgm-proofs run [ID ...] [--latex DIR] [--json FILE] [--budget S] [problem options]
+    dgm-proofs run [ID|SCRIPT.py ...] [--latex DIR] [--json FILE] [--budget S] [problem options]
     dgm-proofs report --out DIR [--lang en|ru]
 
 Exit status: 0 when no step failed, 1 when a step failed or stayed unknown,
@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="{list,run,report}", parser_class=_Parser)
     sub.add_parser("list", help="problem ids and titles")
     run = sub.add_parser("run", help="check derivations; print them, optionally export LaTeX/JSON")
-    run.add_argument("ids", nargs="*", metavar="ID", help="problem ids (default: all)")
+    run.add_argument("ids", nargs="*", metavar="ID|SCRIPT.py",
+                     help="problem ids, or your own derivation scripts (default: all problems)")
     run.add_argument("--latex", metavar="DIR", help="write DIR/main.tex (and figures)")
     run.add_argument("--json", metavar="FILE", help="write the JSON report (version 1)")
     run.add_argument("--budget", type=_budget, default=DEFAULT_BUDGET, metavar="S",
@@ -92,7 +93,7 @@ def _run(args, out) -> int:
         check_file_target(args.json, "JSON file")
     if args.latex:
         check_dir_target(args.latex, "LaTeX directory")
-    problems = registry.by_id(args.ids)
+    problems = registry.resolve(args.ids)          # ids and your own scripts (proofs/scripts.py)
     for problem in problems:                   # bad input is refused before any long work
         registry.built(problem, args)
     figures = {p.ID: tuple(p.figures(args)) for p in problems if hasattr(p, "figures")} \
