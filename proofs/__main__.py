@@ -64,7 +64,7 @@ def _problem_options(parser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Machine-checked derivations for the DGM homework.")
-    sub = parser.add_subparsers(dest="command", metavar="{list,run,report}", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="{list,run,check,report}", parser_class=_Parser)
     sub.add_parser("list", help="problem ids and titles")
     run = sub.add_parser("run", help="check derivations; print them, optionally export LaTeX/JSON")
     run.add_argument("ids", nargs="*", metavar="ID|SCRIPT.py",
@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the prose")
     report.add_argument("--budget", type=_budget, default=DEFAULT_BUDGET, metavar="S",
                         help="seconds allowed per step")
+    from .check_command import add_parser as _add_check
+    _add_check(sub, _budget)                   # dgm-proofs check FILE.tex|FILE.md ...
     return parser
 
 
@@ -156,6 +158,9 @@ def main(argv=None, out=None) -> int:
             for problem in registry.problems():
                 print(f"{problem.ID:18s} {problem.TITLE}", file=out)
             return 0
+        if args.command == "check":
+            from .check_command import run_check
+            return run_check(args, out, unicode=_unicode_ok(out))
         if args.command == "report":
             from .report import build_report
             return build_report(args, out)
