@@ -4,21 +4,28 @@
     dgm-proofs run [ID|SCRIPT.py ...] [--latex DIR] [--json FILE] [--budget S] [problem options]
     dgm-proofs report --out DIR [--lang en|ru]
 
-Exit status: 0 when no step failed, 1 when a step failed or stayed unknown,
-2 for bad usage or bad input (one line on stderr, nothing written).
+Exit status: 0 when no step failed, 1 when a step failed or stayed unknown (or the
+whole-run time limit ran out: nothing written), 2 for bad usage or bad input, or a write
+error (one line on stderr, nothing written), 130 when interrupted (one line, no
+temporary file and no checker process left, the old outputs or the complete new set).
 """
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 
-from symbolic.check import DEFAULT_BUDGET
+try:                      # an interrupt while SymPy loads: one line, not a traceback
+    from symbolic.check import DEFAULT_BUDGET
 
-from . import registry
-from .output import (check_dir_target, check_file_target, latex_document, report_json,
-                     write_folder, write_text_atomic)
-from .terminal import render, summary
+    from . import guard, registry
+    from .output import (STDOUT, Outputs, check_dir_target, check_file_target, latex_document,
+                         report_json, write_folder, write_text_atomic)
+    from .terminal import render, summary
+except KeyboardInterrupt:
+    print("dgm-proofs: interrupted", file=sys.stderr)
+    raise SystemExit(130) from None
 
 __all__ = ["main", "build_parser"]
 
@@ -36,50 +43,138 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _budget(text: str) -> float:
+MAX_BUDGET = 300.0          # seconds per step
+DEFAULT_TIME_LIMIT = 300.0  # seconds for a whole command: building, checking, drawing, writing
+MAX_TIME_LIMIT = 3600.0
+
+
+def _seconds(text: str, what: str, high: float) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"the budget must be positive, got {text!r}")
+    if not (math.isfinite(value) and 0 < value <= high):
+        raise argparse.ArgumentTypeError(f"{what} must be a number of seconds greater than 0 and at "
+                                         f"most {high:g}, got {text!r}")
     return value
 
 
+def _budget(text: str) -> float:
+    """argparse type: a finite positive number of seconds, at most ``MAX_BUDGET``."""
+    return _seconds(text, "the budget", MAX_BUDGET)
+
+
+def _time_limit(text: str) -> float:
+    """argparse type: a finite positive number of seconds, at most ``MAX_TIME_LIMIT``."""
+    return _seconds(text, "the time limit", MAX_TIME_LIMIT)
+
+
+class _Given(argparse._StoreAction):
+    """Store the value and remember that the option was given (not just defaulted)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        given = dict(getattr(namespace, "_given", None) or {})
+        given[self.dest] = option_string
+        setattr(namespace, "_given", given)
+
+
+def _naming(parse, users):
+    """``parse``, its messages ending with the problems the option belongs to."""
+    def wrapped(text):
+        try:
+            return parse(text)
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentTypeError(f"{exc} (an option of {', '.join(users)})") from None
+    wrapped.__name__ = getattr(parse, "__name__", "value")
+    return wrapped
+
+
+def option_users() -> dict:
+    """dest -> (flag, ids of the problems that declare it), for every problem option."""
+    users: dict = {}
+    for problem in registry.problems():
+        for opt in getattr(problem, "OPTIONS", ()):
+            users.setdefault(opt.dest, (opt.flags[0], []))[1].append(problem.ID)
+    return users
+
+
 def _problem_options(parser) -> None:
-    """Add every problem's options once; a flag shared by several problems is declared once."""
+    """Add every problem's options once; a flag shared by several problems is declared once.
+    Its help names the problems it belongs to and the range of its values."""
     seen: dict[tuple, str] = {}
-    group = parser.add_argument_group("problem options")
+    group = parser.add_argument_group(
+        "problem options", "each belongs to the problems named in brackets; given to a run of "
+        "none of them, it is an error")
     for problem in registry.problems():
         for opt in getattr(problem, "OPTIONS", ()):
             if opt.flags in seen:
                 continue
             seen[opt.flags] = problem.ID
             kwargs = dict(opt.kwargs)
-            users = [p.ID for p in registry.problems()
-                     if any(o.flags == opt.flags for o in getattr(p, "OPTIONS", ()))]
-            kwargs["help"] = f"[{', '.join(users)}] {kwargs.get('help', '')}"
+            declared = [(p.ID, o) for p in registry.problems()
+                        for o in getattr(p, "OPTIONS", ()) if o.flags == opt.flags]
+            users = [pid for pid, _ in declared]
+            texts = list(dict.fromkeys(o.kwargs.get("help", "") for _, o in declared))
+            if len(texts) == 1:
+                text = texts[0] + (f"; range {opt.range}" if opt.range else "")
+            else:                      # one flag, a meaning per problem
+                text = "; ".join(f"{pid}: {o.kwargs.get('help', '')}" for pid, o in declared)
+            kwargs["help"] = f"[{', '.join(users)}] {text}".replace("%", "%%")
+            if "type" in kwargs:
+                kwargs["type"] = _naming(kwargs["type"], users)
+            if kwargs.get("action", "store") == "store":
+                kwargs["action"] = _Given
             group.add_argument(*opt.flags, **kwargs)
+
+
+def version() -> str:
+    """The installed distribution's version (the source tree's setup.cfg when not installed)."""
+    try:
+        from importlib.metadata import PackageNotFoundError, version as installed
+        try:
+            return installed("dgm-proofs")
+        except PackageNotFoundError:
+            pass
+    except ImportError:
+        pass
+    import configparser
+    config = configparser.ConfigParser()
+    config.read(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "setup.cfg"))
+    return config.get("metadata", "version", fallback="unknown")
+
+
+def _time_limit_option(parser) -> None:
+    parser.add_argument("--time-limit", type=_time_limit, default=DEFAULT_TIME_LIMIT, metavar="S",
+                        help=f"seconds allowed for the whole command: building, cross-checks, checking, "
+                             f"figures, writing (default {DEFAULT_TIME_LIMIT:g}, at most {MAX_TIME_LIMIT:g}); "
+                             f"when it runs out nothing is written and the exit status is 1")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Machine-checked derivations for the DGM homework.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {version()}")
     sub = parser.add_subparsers(dest="command", metavar="{list,run,check,report}", parser_class=_Parser)
     sub.add_parser("list", help="problem ids and titles")
     run = sub.add_parser("run", help="check derivations; print them, optionally export LaTeX/JSON")
     run.add_argument("ids", nargs="*", metavar="ID|SCRIPT.py",
                      help="problem ids, or your own derivation scripts (default: all problems)")
     run.add_argument("--latex", metavar="DIR", help="write DIR/main.tex (and figures)")
-    run.add_argument("--json", metavar="FILE", help="write the JSON report (version 1)")
+    run.add_argument("--json", metavar="FILE|-",
+                     help="write the JSON report (version 1) to FILE, or with - to standard output "
+                          "(the terminal text then goes to standard error)")
     run.add_argument("--budget", type=_budget, default=DEFAULT_BUDGET, metavar="S",
-                     help=f"seconds allowed per step before it is 'unknown' (default {DEFAULT_BUDGET:g})")
+                     help=f"seconds allowed per step before it is 'unknown' (default {DEFAULT_BUDGET:g}, "
+                          f"at most {MAX_BUDGET:g})")
+    _time_limit_option(run)
     run.add_argument("--quiet", action="store_true", help="status lines only, no equations")
     _problem_options(run)
     report = sub.add_parser("report", help="the whole solution set: main.tex, figures, main.pdf")
     report.add_argument("--out", required=True, metavar="DIR", help="output directory")
     report.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the prose")
     report.add_argument("--budget", type=_budget, default=DEFAULT_BUDGET, metavar="S",
-                        help="seconds allowed per step")
+                        help=f"seconds allowed per step (default {DEFAULT_BUDGET:g}, at most {MAX_BUDGET:g})")
+    _time_limit_option(report)
     from .check_command import add_parser as _add_check
     _add_check(sub, _budget)                   # dgm-proofs check FILE.tex|FILE.md ...
     return parser
@@ -90,16 +185,35 @@ def _unicode_ok(stream) -> bool:
     return encoding in ("utf8", "utf16", "utf32")
 
 
+def _check_options_apply(args, problems) -> None:
+    """``UsageError`` for a problem option given to a run of none of its problems."""
+    given = getattr(args, "_given", None) or {}
+    running = [p.ID for p in problems]
+    users = option_users()
+    for dest in given:
+        flag, owners = users.get(dest, (None, []))
+        if owners and not set(owners) & set(running):
+            raise UsageError(f"{flag} is an option of {', '.join(owners)}; it does not apply to "
+                             f"{', '.join(running)}")
+
+
 def _run(args, out) -> int:
-    if args.json:
+    if args.json is not None:
         check_file_target(args.json, "JSON file")
-    if args.latex:
+    if args.latex is not None:
         check_dir_target(args.latex, "LaTeX directory")
     problems = registry.resolve(args.ids)          # ids and your own scripts (proofs/scripts.py)
+    _check_options_apply(args, problems)
+    for problem in problems:                   # every problem's own checks, before any building
+        if hasattr(problem, "validate"):
+            problem.validate(args)
     for problem in problems:                   # bad input is refused before any long work
         registry.built(problem, args)
     figures = {p.ID: tuple(p.figures(args)) for p in problems if hasattr(p, "figures")} \
-        if args.latex else {}
+        if args.latex is not None else {}
+    stdout = out
+    if args.json == STDOUT:                    # the JSON alone on standard output
+        out = _Quietable(sys.stderr)
     unicode = _unicode_ok(out)
     results = []
     for problem in problems:
@@ -107,12 +221,16 @@ def _run(args, out) -> int:
         results.append((problem, checked))
         print(render(problem, checked, unicode=unicode, equations=not args.quiet), file=out)
         print(file=out)
-    if args.json:
-        write_text_atomic(args.json, report_json(results))
+    with Outputs(stdout=stdout) as outputs:     # staged, then moved into place together
+        if args.json is not None:
+            outputs.file(args.json, report_json(results))
+        if args.latex is not None:
+            outputs.folder(args.latex, {"main.tex": latex_document(results, figures)},
+                           [f for figs in figures.values() for f in figs])
+        outputs.commit()
+    if args.json is not None and args.json != STDOUT:
         print(f"JSON report written to {args.json}", file=out)
-    if args.latex:
-        write_folder(args.latex, {"main.tex": latex_document(results, figures)},
-                     [f for figs in figures.values() for f in figs])
+    if args.latex is not None:
         print(f"LaTeX written to {os.path.join(args.latex, 'main.tex')}", file=out)
     print(summary(results), file=out)
     return 0 if all(c.status in ("proved", "checked") for _, c in results) else 1
@@ -146,35 +264,70 @@ class _Quietable:
                 self.closed = True
 
 
+def _dispatch(args, out) -> int:
+    if args.command == "check":
+        from .check_command import run_check
+        return run_check(args, out, unicode=_unicode_ok(out))
+    if args.command == "report":
+        from .report import build_report
+        return build_report(args, out)
+    return _run(args, out)
+
+
+def _report(exc) -> int | None:
+    """Print the one line for ``exc`` and return the exit status; ``None``: not ours to report."""
+    if isinstance(exc, SystemExit):                          # --help, --version
+        return exc.code if isinstance(exc.code, int) else 0
+    if isinstance(exc, (UsageError, ValueError)):
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        line, status = f"error: {message}", 2
+    elif isinstance(exc, KeyboardInterrupt):
+        line, status = "interrupted", 130
+    elif isinstance(exc, guard.Stopped):
+        line, status = exc.message, exc.status
+    elif isinstance(exc, guard.TimeLimitReached):
+        line, status = (f"time limit of {exc.seconds:g} s reached; nothing written "
+                        f"(see --time-limit)"), 1
+    elif isinstance(exc, OSError):
+        line = f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        status = 2
+    else:
+        return None
+    try:
+        print(f"{PROG}: {line}", file=sys.stderr, flush=True)
+    except OSError:
+        pass
+    return status
+
+
 def main(argv=None, out=None) -> int:
-    """Run the command line; return the exit status (0, 1 or 2)."""
+    """Run the command line; return the exit status: 0, 1 (a step failed or stayed unknown,
+    or the time limit ran out), 2 (bad usage or input, a write error), 130 (interrupted)."""
     out = _Quietable(out or sys.stdout)
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
-            raise UsageError("a command is required: list, run or report (see --help)")
+            raise UsageError("a command is required: list, run, check or report (see --help)")
         if args.command == "list":
             for problem in registry.problems():
                 print(f"{problem.ID:18s} {problem.TITLE}", file=out)
             return 0
-        if args.command == "check":
-            from .check_command import run_check
-            return run_check(args, out, unicode=_unicode_ok(out))
-        if args.command == "report":
-            from .report import build_report
-            return build_report(args, out)
-        return _run(args, out)
-    except (UsageError, ValueError) as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"{PROG}: error: {message}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
-    except OSError as exc:
-        print(f"{PROG}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
-        return 2
+        with guard.guarded(getattr(args, "time_limit", DEFAULT_TIME_LIMIT), PROG):
+            try:
+                return _dispatch(args, out)
+            except BaseException as exc:       # still under the handlers: a second Ctrl-C waits
+                guard.end_children()
+                guard.remove_temporaries()
+                status = _report(exc)
+                if status is None:
+                    raise
+                return status
+    except BaseException as exc:
+        status = _report(exc)
+        if status is None:
+            raise
+        return status
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ module reads the options and draws the figure.
 >>> problem.build(options_for(problem, dim=7))
 Traceback (most recent call last):
 ...
-ValueError: --dim must be 1 or 2 for alpha-divergence, got 7
+ValueError: --dim must be 1 or 2 for alpha-divergence, got 7 (--alpha-dim sets alpha-divergence's alone)
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from proofs.problem import Figure, Option, positive_int, seed_option
+from proofs.problem import Figure, Option, dim_option, int_in, pick_dim, seed_option
 from symbolic.alpha import alpha_derivation, alpha_divergence_normal
 from symbolic.gaussian import kl_normal
 
@@ -28,41 +28,72 @@ TITLE = "LV-3. alpha-divergence: its limits at alpha = 1 and alpha = -1 are the 
 
 DEFAULT_DIM = 2
 DEFAULT_ALPHA = "1/2"
+MAX_ALPHA = 10             # |alpha| at most this ...
+MAX_DENOMINATOR = 1000     # ... and its denominator at most this: the example stays exact and quick
 # the two Gaussians of the figure and of the numeric example: N(0, 1) and N(1, (3/2)^2)
 FIGURE_GAUSSIANS = (0, 1, 1, sp.Rational(3, 2))
 
 
 def rational(text) -> sp.Rational:
     """argparse type: a rational number such as ``1/2``, ``-3`` or ``0.25``."""
+    text = str(text).strip()
+    if len(text) > 40:
+        raise argparse.ArgumentTypeError(f"expected a rational number such as 1/2, got a "
+                                         f"{len(text)}-character text")
     try:
-        return sp.Rational(Fraction(str(text)))
-    except (ValueError, ZeroDivisionError):
+        return sp.Rational(Fraction(text))
+    except (ValueError, ZeroDivisionError, OverflowError):
         raise argparse.ArgumentTypeError(f"expected a rational number such as 1/2, got {text!r}") from None
 
 
+def alpha_value(text) -> sp.Rational:
+    """argparse type: a rational alpha with ``|alpha| <= 10`` and denominator at most 1000.
+
+    >>> alpha_value("-3/2")
+    -3/2
+    >>> alpha_value("1e400")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a rational alpha from -10 to 10 with a denominator of at most 1000, got 1e400
+    """
+    value = rational(text)
+    if abs(value) > MAX_ALPHA or value.q > MAX_DENOMINATOR:
+        raise argparse.ArgumentTypeError(
+            f"expected a rational alpha from -{MAX_ALPHA} to {MAX_ALPHA} with a denominator of at most "
+            f"{MAX_DENOMINATOR}, got {str(text).strip()}")
+    return value
+
+
+alpha_value.range = (f"a rational from -{MAX_ALPHA} to {MAX_ALPHA}, denominator at most {MAX_DENOMINATOR}")
+
+
 OPTIONS = (
-    Option(("--dim",), dict(type=positive_int, default=None, metavar="D",
-                            help="dimension of the explicit multivariate-Gaussian part "
-                                 f"(1 or 2; default {DEFAULT_DIM})")),
-    Option(("--alpha",), dict(type=rational, default=DEFAULT_ALPHA, metavar="A",
-                              help="rational alpha of the numeric example (default 1/2)")),
+    Option(("--alpha-dim",), dict(type=int_in(1, 2), default=None, metavar="D",
+                                  help=f"dimension of the explicit multivariate-Gaussian part "
+                                       f"(default {DEFAULT_DIM})")),
+    dim_option("--alpha-dim", 1, 2),
+    Option(("--alpha",), dict(type=alpha_value, default=DEFAULT_ALPHA, metavar="A",
+                              help="alpha of the numeric example (default 1/2)")),
     seed_option,
 )
 
 
 def _options(options):
-    dim = DEFAULT_DIM if getattr(options, "dim", None) is None else options.dim
-    if isinstance(dim, bool) or not isinstance(dim, int) or not 1 <= dim <= 2:
-        raise ValueError(f"--dim must be 1 or 2 for alpha-divergence, got {dim!r}")
+    dim = pick_dim(options, "--alpha-dim", ID, 1, 2, DEFAULT_DIM)
     raw = getattr(options, "alpha", DEFAULT_ALPHA)
     try:
-        alpha = rational(raw)
+        alpha = alpha_value(raw)
     except argparse.ArgumentTypeError as exc:
         raise ValueError(f"--alpha: {exc}") from None
     seed = getattr(options, "seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"--seed must be a non-negative integer, got {seed!r}")
     return dim, alpha, seed
+
+
+def validate(options):
+    """The dimension, alpha and the seed, before anything is built."""
+    _options(options)
 
 
 def build(options):

@@ -12,38 +12,59 @@ import numpy as np
 
 from symbolic.made import connectivity, masks, made_derivation, sample_degrees
 
-from .problem import Figure, Option, int_list, positive_int, seed_option
+from .problem import Figure, Option, int_in, int_list_in, seed_option
 
 ID = "made-masks"
 TITLE = "AR-1. MADE masks"
 DEFAULT_WIDTHS = (5,)
 
 
+MAX_M = 48            # the worked example is checked as exact m x m integer matrices
+MAX_LAYERS = 4
+MAX_WIDTH = 64
+
+
 def degree_layers(text: str) -> tuple:
-    """argparse type: hidden degrees, layers separated by ``/``, e.g. ``1,2,3/2,2``.
+    """argparse type: hidden degrees, layers separated by ``/``, e.g. ``1,2,3/2,2``
+    (1 to 4 layers of 1 to 64 degrees, each from 1 to 47; ``--m`` bounds them further).
 
     >>> degree_layers("1,2,3/2,2")
     ((1, 2, 3), (2, 2))
     """
+    layers = str(text).split("/")
+    if len(layers) > MAX_LAYERS:
+        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_LAYERS} layers of degrees, got {len(layers)}")
+    parse = int_list_in(MAX_WIDTH, 1, MAX_M - 1, what="degrees in a layer")
     try:
-        return tuple(tuple(int(v) for v in layer.split(",")) for layer in text.split("/"))
-    except ValueError:
+        return tuple(parse(layer) for layer in layers)
+    except argparse.ArgumentTypeError as exc:
         raise argparse.ArgumentTypeError(
-            f"expected degrees like 1,2,3 or 1,2,3/2,3 (layers separated by /), got {text!r}") from None
+            f"expected degrees like 1,2,3 or 1,2,3/2,3 (layers separated by /): {exc}") from None
+
+
+degree_layers.range = (f"1 to {MAX_LAYERS} layers of 1 to {MAX_WIDTH} degrees, each from 1 to m - 1")
 
 
 OPTIONS = (
-    Option(("--m",), dict(type=positive_int, default=4, metavar="M",
+    Option(("--m",), dict(type=int_in(2, MAX_M), default=4, metavar="M",
                           help="number of inputs of the worked example (default 4)")),
-    Option(("--hidden",), dict(type=int_list, default=None, metavar="H[,H2,...]",
+    Option(("--hidden",), dict(type=int_list_in(MAX_LAYERS, 1, MAX_WIDTH, what="widths"), default=None,
+                               metavar="H[,H2,...]",
                                help="hidden-layer widths of the example (default 5); "
                                     "degrees drawn from --seed")),
     Option(("--degrees",), dict(type=degree_layers, default=None, metavar="D,D,.../D,...",
                                 help="explicit hidden degrees in 1..m-1, layers separated by /")),
-    Option(("--order",), dict(type=int_list, default=None, metavar="PERM",
+    Option(("--order",), dict(type=int_list_in(MAX_M, 1, MAX_M, what="values"), default=None,
+                              metavar="PERM",
                               help="variable order, a comma-separated permutation of 1..m (default natural)")),
     seed_option,
 )
+
+
+def validate(options):
+    """The example's options together (degrees within 1..m-1, the order a permutation of
+    1..m, ...), before anything is built."""
+    example(options)
 
 
 def example(options):

@@ -1,83 +1,273 @@
-"""Writing results: the JSON report, the LaTeX folder, figures.  Every file is written
-atomically (a temporary file renamed into place), and output paths are validated before
-any work starts, so a failed run leaves nothing half-written."""
+"""Writing results: the JSON report, the LaTeX folder, figures.
+
+Output targets (``--json FILE``, ``--latex DIR``, ``report --out DIR``) are validated
+before any work starts, and everything a run writes is *staged* first and moved into
+place together at the end (:class:`Outputs`), so that a failure or an interrupt at any
+moment leaves either the old outputs or the complete new set, and no temporary file:
+
+* ``-`` (for a file) is standard output; an empty path is refused;
+* an existing regular file is replaced atomically (a temporary file in the same
+  directory, renamed over it) and keeps its permission bits (and, where allowed, its
+  owner); a new file gets the usual ``0666 & ~umask``;
+* a symbolic link is followed: its target is replaced, the link itself is kept;
+* an existing target that is not a regular file or a directory (a character device
+  such as ``/dev/null``, a FIFO, a socket) is opened and written to directly, never
+  replaced or removed;
+* a write error (no space left, ...) raises ``OSError`` after every staged file has
+  been removed, so nothing is left half-written.
+"""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import stat
+import sys
 import tempfile
 
 from symbolic.latex import derivation_latex, document, text_latex
 
+from . import guard
+
 __all__ = ["check_file_target", "check_dir_target", "report_json", "write_text_atomic",
-           "write_folder", "figure_latex", "latex_sections", "latex_document", "JSON_VERSION"]
+           "write_folder", "figure_latex", "latex_sections", "latex_document", "JSON_VERSION",
+           "Outputs", "STDOUT"]
 
 JSON_VERSION = 1
+STDOUT = "-"
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` to ``fd`` (one place, so tests can simulate a full disk)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _resolved(path: str) -> str:
+    """``path`` with every symbolic link followed (a dangling link: the file it names)."""
+    real = os.path.realpath(path)
+    if os.path.islink(real):                       # realpath gives up on a loop
+        raise ValueError(f"cannot follow the symbolic link {path!r} (a loop)")
+    return real
+
+
+def _special(path: str) -> bool:
+    """An existing target that is neither a regular file nor a directory (device, FIFO ...)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def check_file_target(path: str, what: str = "output file") -> None:
-    """``ValueError`` unless ``path`` can be written as a file (parent exists and is writable)."""
-    if os.path.isdir(path):
+    """``ValueError`` unless ``path`` can be written as a file: ``-`` (standard output), an
+    existing writable file, device or FIFO (symbolic links followed), or a new file in an
+    existing writable directory."""
+    if path == STDOUT:
+        return
+    if not path:
+        raise ValueError(f"the {what} name is empty (give a path, or - for standard output)")
+    real = _resolved(path)
+    if os.path.isdir(real):
         raise ValueError(f"{what} {path!r} is a directory")
-    parent = os.path.dirname(os.path.abspath(path))
+    if os.path.exists(real):
+        if not os.access(real, os.W_OK):
+            raise ValueError(f"cannot write {what} {path!r}: permission denied")
+        if _special(real):
+            return
+    parent = os.path.dirname(real)
     if not os.path.isdir(parent):
         raise ValueError(f"cannot write {what} {path!r}: directory {parent!r} does not exist")
-    if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+    if not os.access(parent, os.W_OK):
         raise ValueError(f"cannot write {what} {path!r}: permission denied")
 
 
 def check_dir_target(path: str, what: str = "output directory") -> None:
     """``ValueError`` unless ``path`` is (or can be created as) a writable directory."""
-    if os.path.exists(path) and not os.path.isdir(path):
+    if not path:
+        raise ValueError(f"the {what} name is empty")
+    if path == STDOUT:
+        raise ValueError(f"the {what} cannot be standard output ('-'): give a directory")
+    real = _resolved(path)
+    if os.path.exists(real) and not os.path.isdir(real):
         raise ValueError(f"{what} {path!r} exists and is not a directory")
-    if os.path.isdir(path):
-        if not os.access(path, os.W_OK):
+    if os.path.isdir(real):
+        if not os.access(real, os.W_OK):
             raise ValueError(f"cannot write to {what} {path!r}: permission denied")
         return
-    parent = os.path.dirname(os.path.abspath(path))
+    parent = os.path.dirname(real)
     if not os.path.isdir(parent):
         raise ValueError(f"cannot create {what} {path!r}: directory {parent!r} does not exist")
     if not os.access(parent, os.W_OK):
         raise ValueError(f"cannot create {what} {path!r}: permission denied")
 
 
-def write_text_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _umask() -> int:
+    umask = os.umask(0o22)
+    os.umask(umask)
+    return umask
 
 
-def write_folder(path: str, texts: dict, figures=()) -> list[str]:
-    """Write text files and figures into ``path``: everything is produced in a temporary
-    sibling directory first and moved in only when all of it succeeded."""
-    check_dir_target(path)
-    parent = os.path.dirname(os.path.abspath(path))
-    staging = tempfile.mkdtemp(prefix=".tmp-", dir=parent)
-    written = []
-    try:
+def _new_file_mode() -> int:
+    return 0o666 & ~_umask()
+
+
+class Outputs:
+    """The outputs of one run, staged, then moved into place together by :meth:`commit`.
+
+    >>> import tempfile, os, shutil
+    >>> d = tempfile.mkdtemp()
+    >>> with Outputs() as outputs:
+    ...     outputs.file(os.path.join(d, "a.json"), "{}\\n")
+    ...     outputs.folder(os.path.join(d, "tex"), {"main.tex": "x\\n"})
+    ...     written = outputs.commit()
+    >>> sorted(os.listdir(d)), sorted(os.listdir(os.path.join(d, "tex")))
+    (['a.json', 'tex'], ['main.tex'])
+    >>> shutil.rmtree(d)
+    """
+
+    def __init__(self, stdout=None):
+        self._renames: list = []          # (staged path, final path), files and new folders
+        self._moves: list = []            # (staging folder, existing folder): its files moved in
+        self._direct: list = []           # (path or STDOUT, bytes): written as they are
+        self._staged: list = []           # every temporary path, removed unless committed
+        self._stdout = stdout
+        self.written: list = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.discard()
+        return False
+
+    def _temporary(self, make):
+        with guard.deferred():            # an interrupt here cannot orphan the new path
+            path = make()
+            self._staged.append(path)
+            guard.temporaries.add(path)
+        return path
+
+    def file(self, path: str, text: str) -> None:
+        """Stage ``text`` for the file ``path`` (see the module's rules)."""
+        data = text.encode("utf-8")
+        if path == STDOUT or _special(_resolved(path)):
+            self._direct.append((path, data))
+            return
+        real = _resolved(path)
+        try:
+            st = os.stat(real)
+        except FileNotFoundError:
+            st = None
+        directory = os.path.dirname(real)
+        tmp = self._temporary(lambda: _mkstemp(directory))
+        fd = os.open(tmp, os.O_WRONLY)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+            os.fchmod(fd, stat.S_IMODE(st.st_mode) if st else _new_file_mode())
+            if st is not None and (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+                with contextlib.suppress(OSError):
+                    os.fchown(fd, st.st_uid, st.st_gid)
+        finally:
+            os.close(fd)
+        self._renames.append((tmp, real))
+
+    def folder(self, path: str, texts: dict, figures=()) -> None:
+        """Stage a folder: the text files ``texts`` (name -> text) and the ``figures``."""
+        check_dir_target(path)
+        real = _resolved(path)
+        exists = os.path.isdir(real)
+        # staged inside the existing folder (same file system: the moves are renames), or
+        # beside a new one (then the whole folder is renamed into place)
+        staging = self._temporary(lambda: tempfile.mkdtemp(prefix=".tmp-", dir=real if exists
+                                                           else os.path.dirname(real)))
         with _embeddable_fonts():
             for fig in figures:
                 fig.draw(os.path.join(staging, fig.name))
         for name, text in texts.items():
-            with open(os.path.join(staging, name), "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        os.makedirs(path, exist_ok=True)
-        for name in sorted(os.listdir(staging)):
-            os.replace(os.path.join(staging, name), os.path.join(path, name))
-            written.append(os.path.join(path, name))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return written
+            fd = os.open(os.path.join(staging, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            try:
+                _write_all(fd, text.encode("utf-8"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        os.chmod(staging, 0o777 & ~_umask())              # as a new folder would be
+        if exists:
+            self._moves.append((staging, real))
+        else:
+            self._renames.append((staging, real))
+
+    def commit(self) -> list:
+        """Move everything staged into place together (an interrupt waits until all of it is
+        in place), then write the direct targets (standard output, devices, FIFOs)."""
+        with guard.deferred():
+            for staging, real in self._moves:
+                for name in sorted(os.listdir(staging)):
+                    os.replace(os.path.join(staging, name), os.path.join(real, name))
+                    self.written.append(os.path.join(real, name))
+            for tmp, real in self._renames:
+                os.replace(tmp, real)
+                guard.temporaries.discard(tmp)
+                self.written.extend([os.path.join(real, name) for name in sorted(os.listdir(real))]
+                                    if os.path.isdir(real) else [real])
+            self._renames = []
+            self.discard()                 # the emptied staging folders
+        for path, data in self._direct:
+            if path == STDOUT:
+                stream = self._stdout or sys.stdout
+                stream.flush()
+                buffer = getattr(stream, "buffer", None)
+                if buffer is not None:
+                    buffer.write(data)
+                    buffer.flush()
+                else:
+                    stream.write(data.decode("utf-8"))
+                    stream.flush()
+            else:
+                fd = os.open(_resolved(path), os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+                try:
+                    _write_all(fd, data)
+                finally:
+                    os.close(fd)
+            self.written.append(path)
+        self._direct = []
+        return self.written
+
+    def discard(self) -> None:
+        """Remove whatever is still staged (after a failure or an interrupt)."""
+        for path in reversed(self._staged):
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            elif os.path.lexists(path):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+            guard.temporaries.discard(path)
+        self._staged = []
+
+
+def _mkstemp(directory: str) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    os.close(fd)
+    return tmp
+
+
+def write_text_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` (one output, by the module's rules)."""
+    with Outputs() as outputs:
+        outputs.file(path, text)
+        outputs.commit()
+
+
+def write_folder(path: str, texts: dict, figures=()) -> list[str]:
+    """Write text files and figures into ``path``: everything is produced in a temporary
+    folder first and moved in only when all of it succeeded."""
+    with Outputs() as outputs:
+        outputs.folder(path, texts, figures)
+        return outputs.commit()
 
 
 def _embeddable_fonts():

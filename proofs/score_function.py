@@ -5,32 +5,46 @@ import numpy as np
 
 from symbolic.score import MNIST_PIXELS, score_function_derivation, variance_curves
 
-from .problem import Figure, Option, positive_int, seed_option
+from .problem import Figure, Option, dim_option, int_in, pick_dim, seed_option
 
 ID = "score-function"
 TITLE = "LV-2. Score-function estimator"
 DEFAULT_DIM = 2
 DEFAULT_SAMPLES = 200_000
+MAX_DIM = 10_000
+MAX_SAMPLES = 10_000_000      # samples x dimension at most this too: the Monte Carlo's memory
+MAX_NORMALS = 10_000_000
 OPTIONS = (
-    Option(("--dim",), dict(type=positive_int, default=None, metavar="D",
-                            help=f"latent dimension of the MNIST-sized example and the Monte Carlo "
-                                 f"(default {DEFAULT_DIM})")),
-    Option(("--samples",), dict(type=positive_int, default=DEFAULT_SAMPLES, metavar="S",
-                                help=f"Monte Carlo samples, at least 1000 (default {DEFAULT_SAMPLES})")),
+    Option(("--score-dim",), dict(type=int_in(1, MAX_DIM), default=None, metavar="D",
+                                  help=f"latent dimension of the MNIST-sized example and the Monte Carlo "
+                                       f"(default {DEFAULT_DIM}; samples x dimension at most {MAX_NORMALS:.0e})")),
+    dim_option("--score-dim", 1, MAX_DIM),
+    Option(("--samples",), dict(type=int_in(1000, MAX_SAMPLES), default=DEFAULT_SAMPLES, metavar="S",
+                                help=f"Monte Carlo samples (default {DEFAULT_SAMPLES})")),
     seed_option,
 )
 
 
 def _parameters(options):
-    dim = DEFAULT_DIM if getattr(options, "dim", None) is None else options.dim
+    dim = pick_dim(options, "--score-dim", ID, 1, MAX_DIM, DEFAULT_DIM)
     samples = getattr(options, "samples", None)
     samples = DEFAULT_SAMPLES if samples is None else samples
     seed = getattr(options, "seed", 0)
     return dim, samples, 0 if seed is None else seed
 
 
+def validate(options):
+    """The dimension and the sample size, and their product, before anything is built."""
+    dim, samples, _ = _parameters(options)
+    if isinstance(samples, int) and not isinstance(samples, bool) and samples >= 1000 \
+            and samples * dim > MAX_NORMALS:
+        raise ValueError(f"--samples x the dimension = {samples * dim} is too large for score-function "
+                         f"(at most {MAX_NORMALS:.0e})")
+
+
 def build(options):
-    """The LV-2 derivation for ``--dim``, ``--samples``, ``--seed``; ``ValueError`` on bad input.
+    """The LV-2 derivation for ``--score-dim`` (or ``--dim``), ``--samples``, ``--seed``;
+    ``ValueError`` on bad input.
 
     >>> from proofs.problem import options_for
     >>> import proofs.score_function as m
@@ -39,6 +53,7 @@ def build(options):
     ...
     ValueError: --samples must be an integer >= 1000, got 5
     """
+    validate(options)
     dim, samples, seed = _parameters(options)
     return score_function_derivation(dim=dim, samples=samples, seed=seed)
 
