@@ -44,7 +44,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 MAX_BUDGET = 300.0          # seconds per step
-DEFAULT_TIME_LIMIT = 300.0  # seconds for a whole command: building, checking, drawing, writing
+DEFAULT_TIME_LIMIT = 600.0  # seconds for a whole command: building, checking, drawing, writing
 MAX_TIME_LIMIT = 3600.0
 
 

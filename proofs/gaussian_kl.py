@@ -25,7 +25,7 @@ DEFAULT_DIM = 2
 OPTIONS = (
     Option(("--kl-dim",), dict(type=int_in(1, MAX_EXPLICIT_DIM), default=None, metavar="D",
                                help=f"dimension of the fully symbolic explicit verification "
-                                    f"(default {DEFAULT_DIM}; d = 4 takes about 10 s, d = 5 minutes)")),
+                                    f"(default {DEFAULT_DIM}; d = 5 would take minutes)")),
     dim_option("--kl-dim", 1, MAX_EXPLICIT_DIM),
     seed_option,
 )

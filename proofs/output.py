@@ -176,8 +176,10 @@ class Outputs:
             os.close(fd)
         self._renames.append((tmp, real))
 
-    def folder(self, path: str, texts: dict, figures=()) -> None:
-        """Stage a folder: the text files ``texts`` (name -> text) and the ``figures``."""
+    def folder(self, path: str, texts: dict, figures=(), finish=None) -> None:
+        """Stage a folder: the text files ``texts`` (name -> text) and the ``figures``; then
+        ``finish(staging_folder)``, if given, may add files (e.g. compile the PDF there), so
+        that they too appear only with the rest."""
         check_dir_target(path)
         real = _resolved(path)
         exists = os.path.isdir(real)
@@ -195,6 +197,8 @@ class Outputs:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+        if finish is not None:
+            finish(staging)
         os.chmod(staging, 0o777 & ~_umask())              # as a new folder would be
         if exists:
             self._moves.append((staging, real))
@@ -262,11 +266,12 @@ def write_text_atomic(path: str, text: str) -> None:
         outputs.commit()
 
 
-def write_folder(path: str, texts: dict, figures=()) -> list[str]:
+def write_folder(path: str, texts: dict, figures=(), finish=None) -> list[str]:
     """Write text files and figures into ``path``: everything is produced in a temporary
-    folder first and moved in only when all of it succeeded."""
+    folder first (where ``finish(folder)`` may add more, e.g. a compiled PDF) and moved in
+    only when all of it succeeded."""
     with Outputs() as outputs:
-        outputs.folder(path, texts, figures)
+        outputs.folder(path, texts, figures, finish)
         return outputs.commit()
 
 

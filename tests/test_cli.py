@@ -71,12 +71,12 @@ def test_latex_of_output_size_compiles(tmp_path, pdflatex):
 
 BAD = [
     (["run", "no-such-problem"], "unknown problem id"),
-    (["run", "output-size", "--values", "-3"], "an integer from 2 to 4096"),
-    (["run", "output-size", "--values", "2.5"], "an integer from 2 to 4096"),
+    (["run", "output-size", "--values", "-3"], "an integer from 2 to 1024"),
+    (["run", "output-size", "--values", "2.5"], "an integer from 2 to 1024"),
     (["run", "output-size", "--K", "0"], "an integer from 1 to 1000000"),
     (["run", "output-size", "--W", "0", "--H", "4"], "an integer from 1 to 1000000"),
     (["run", "output-size", "--W", "abc", "--H", "4"], "an integer from 1 to 1000000"),
-    (["run", "output-size", "--values", "1"], "an integer from 2 to 4096"),
+    (["run", "output-size", "--values", "1"], "an integer from 2 to 1024"),
     (["run", "--budget", "0"], "budget"),
     (["frobnicate"], "invalid choice"),
     ([], "a command is required"),

@@ -26,11 +26,6 @@ FAST = ["run", "output-size", "--values", "16", "--quiet", "--budget", "10"]   #
 ENV = {**os.environ, "PYTHONPATH": ROOT}
 
 
-def cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "proofs", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300, env=ENV)
-
-
 def one_error_line(err: str) -> str:
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err, err
@@ -62,8 +57,8 @@ def processes_in_group(pgid: int) -> list:
 # --------------------------------------------------------------------------- ranges
 
 OUT_OF_RANGE = [
-    (["output-size", "--values", "1000000"], "--values", "from 2 to 4096", "output-size"),
-    (["output-size", "--values", "9" * 5000], "--values", "from 2 to 4096", "output-size"),
+    (["output-size", "--values", "1000000"], "--values", "from 2 to 1024", "output-size"),
+    (["output-size", "--values", "9" * 5000], "--values", "from 2 to 1024", "output-size"),
     (["output-size", "--W", "0", "--H", "2"], "--W", "from 1 to 1000000", "output-size"),
     (["output-size", "--C", "1001"], "--C", "from 1 to 1000", "output-size"),
     (["alpha-divergence", "--alpha", "1e400"], "--alpha", "from -10 to 10", "alpha-divergence"),
@@ -128,7 +123,7 @@ def test_help_names_the_problem_and_the_range_of_every_option(capsys):
             assert re.search(r"range .*\d+ to \d+|\(\d+ to \d+\)", text), (opt.flags, text)
     assert main(["run", "--help"]) == 0
     shown = " ".join(capsys.readouterr().out.split())
-    assert "[output-size] values per subpixel (default 256); range 2 to 4096" in shown
+    assert "[output-size] values per subpixel (default 256); range 2 to 1024" in shown
     assert "[made-masks] number of inputs of the worked example (default 4); range 2 to 48" in shown
 
 
@@ -304,6 +299,29 @@ def test_no_space_left_on_a_device_like_target_is_exit_2_and_keeps_it(tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]
 
 
+def test_a_folder_appears_with_what_finish_added_or_not_at_all(tmp_path):
+    from proofs.output import write_folder
+
+    def compile_pdf(folder):
+        with open(os.path.join(folder, "main.pdf"), "w") as handle:
+            handle.write("pdf")
+    write_folder(str(tmp_path / "out"), {"main.tex": "new"}, finish=compile_pdf)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["main.pdf", "main.tex"]
+
+    def interrupted(folder):
+        compile_pdf(folder)
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        write_folder(str(tmp_path / "out"), {"main.tex": "newer"}, finish=interrupted)
+    assert (tmp_path / "out" / "main.tex").read_text() == "new" and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("args", [["run", "output-size", "--latex", "-"], ["report", "--out", ""]])
+def test_a_folder_cannot_be_standard_output_or_empty(capsys, args):
+    assert main(args) == 2
+    one_error_line(capsys.readouterr().err)
+
+
 # --------------------------------------------------------------------------- interrupts, time limit
 
 def _outputs_are_one_set(out_dir) -> str:
@@ -353,11 +371,16 @@ def _interrupt(proc, out_dir) -> str:
 
 def test_an_interrupt_at_any_moment_exits_130_and_leaves_one_set_of_outputs(tmp_path):
     outcomes = []
-    for k, moment in enumerate((0.3, 2.0), 1):        # while SymPy loads; building or checking
-        out_dir = _prepare(tmp_path, k)
-        proc = _started(out_dir)
-        time.sleep(moment)
-        outcomes.append(_interrupt(proc, out_dir))
+    out_dir = _prepare(tmp_path, 1)                   # while SymPy loads
+    proc = _started(out_dir)
+    time.sleep(0.3)
+    outcomes.append(_interrupt(proc, out_dir))
+    out_dir = _prepare(tmp_path, 2)                   # while checker processes are running
+    proc = _started(out_dir)
+    deadline = time.monotonic() + 120
+    while len(processes_in_group(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    outcomes.append(_interrupt(proc, out_dir))
     out_dir = _prepare(tmp_path, 3)                   # checked and printed: now writing
     proc = _started(out_dir, stdout=subprocess.PIPE)
     proc.stdout.readline()
