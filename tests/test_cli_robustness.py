@@ -373,7 +373,7 @@ def test_an_interrupt_at_any_moment_exits_130_and_leaves_one_set_of_outputs(tmp_
     outcomes = []
     out_dir = _prepare(tmp_path, 1)                   # while SymPy loads
     proc = _started(out_dir)
-    time.sleep(0.3)
+    time.sleep(0.5)
     outcomes.append(_interrupt(proc, out_dir))
     out_dir = _prepare(tmp_path, 2)                   # while checker processes are running
     proc = _started(out_dir)
