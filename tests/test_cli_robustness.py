@@ -415,6 +415,27 @@ def test_an_interrupt_while_the_outputs_move_into_place_waits_for_the_whole_set(
     assert leftovers(tmp_path) == []
 
 
+def test_a_termination_request_is_one_line_and_exit_143(tmp_path):
+    script = textwrap.dedent("""
+        import sys, time
+        from proofs import output_size
+        from proofs.__main__ import main
+        def build(options):
+            print("building", flush=True)
+            time.sleep(60)
+        output_size.build = build
+        sys.exit(main(["run", "output-size", "--json", sys.argv[1]]))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "r.json")], cwd=ROOT, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "building\n"
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143
+    assert one_error_line(err) == "dgm-proofs: terminated"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_time_limit_bounds_the_whole_run_and_writes_nothing(tmp_path):
     out_dir = _prepare(tmp_path, 0)
     proc = _started(out_dir, "--time-limit", "0.5")
