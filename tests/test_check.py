@@ -145,7 +145,10 @@ def test_exhaustive_cases_prove_and_refute():
     assert verify(3 * (sp.floor(n / 3) + 1), n, relation=">", cases=cases).method == "exhaustive"
     assert verify(3 * (sp.floor(n / 3) + 1), n, relation=">", cases=cases).status == "proved"
     refuted = verify(3 * sp.floor(n / 3), n, cases=cases)
-    assert refuted.status == "failed" and refuted.counterexample == {"n": 3 * q + 1}
+    assert refuted.status == "failed" and refuted.counterexample["n"] == 3 * q + 1
+    # the failing case is itself refuted at a point of q's domain
+    point = refuted.counterexample["q"]
+    assert point.is_integer and point >= 0 and 3 * sp.floor((3 * point + 1) / 3) != 3 * point + 1
 
 
 def test_sets():
@@ -202,11 +205,15 @@ def test_matrix_symbols_of_fixed_size_are_decided_entrywise():
     assert verify(A * B, B * A).status == "failed"
 
 
-def test_matrix_expressions_of_symbolic_size_are_never_sampled():
+def test_matrix_expressions_of_symbolic_size_are_audited_at_small_sizes():
     d = sp.Symbol("d", integer=True, positive=True)
     A, B = sp.MatrixSymbol("A", d, d), sp.MatrixSymbol("B", d, d)
     assert verify((A * B).T, B.T * A.T).status == "proved"
-    assert verify(A * B, B * A).status == "unknown"
+    refuted = verify(A * B, B * A)
+    # SymPy cannot decide it; explicit random 2 x 2 matrices refute it exactly
+    assert refuted.status == "failed" and refuted.counterexample == {"d": 2}
+    left, right = refuted.values
+    assert left != right and left.shape == (2, 2)
 
 
 def test_product_of_explicit_matrices_is_compared():

@@ -1,0 +1,745 @@
+"""The numeric audit: the second, independent witness behind every verdict.
+
+A symbolic route (SymPy's rewriting, sign facts, limits) may say ``proved``; it is
+believed only when this audit, which shares none of SymPy's simplifier or
+assumption code, finds no point of the declared domain where the claim fails.
+
+What is sampled
+    Every free symbol takes values from a pool of exact numbers -- integers small and
+    huge, rationals, irrationals, imaginary and complex numbers, ``1e-6`` and ``1e6``
+    and beyond, and the numbers that occur in the claim, their neighbours and a point
+    far past the largest of them -- filtered by the symbol's own assumptions (a plain
+    ``Symbol`` is complex, ``integer=False`` excludes integers, ``prime``, ``even`` ...
+    are honoured) and by the stated conditions.  Undefined functions are replaced by
+    concrete normalised Gaussian bumps, so identities about "any function" are
+    sampled too.
+How a point is decided
+    Both sides and their difference are evaluated with mpmath at 50 digits, then at
+    100 (and 200): a difference is trusted only when two precisions agree on it, a
+    zero only when it stays below the rounding noise.  A point that fails is then
+    confirmed by SymPy's own adaptive evaluation of the exact substituted claim, so a
+    ``failed`` verdict is certain.
+What it never does
+    It never calls a claim proved: agreement is evidence, not proof.  Noncommuting
+    symbols are never sampled.
+
+>>> import sympy as sp
+>>> x = sp.Symbol('x', positive=True)
+>>> audit(sp.Min(x, 1000), x, (), '==').counterexample['x'] > 1000
+True
+>>> audit(sp.sqrt(x**2), x, (), '==').evaluated > 20
+True
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import random
+import time
+from dataclasses import dataclass
+from typing import Mapping
+
+import mpmath
+import sympy as sp
+
+from .timelimit import Timeout, time_limit
+
+__all__ = ["Audit", "audit", "pool", "points", "concrete_functions", "DIGITS"]
+
+DIGITS = 50                   # working precision of the audit
+_LADDER = (50, 100, 200)      # precisions tried before a difference is trusted
+# where integrals must be evaluated by quadrature, 50 digits cost seconds a point: there
+# the audit works at 20, 30, 40 digits (still far beyond double precision)
+_QUADRATURE_LADDER = (20, 30, 40)
+# The number of points is decided by the size of the claim, never by the clock, so that a
+# verdict does not depend on the machine's load; the time limits below are safety nets only.
+_SECONDS = 30.0               # at most this long for one audit
+_POINT_SECONDS = 8.0          # at most this long for one point
+_CHEAP_NODES = 300            # a claim of up to this many nodes gets every point
+_MAX_POINTS = 24              # points tried per claim (fewer when evaluation is slow)
+_SLOW_POINTS = 8              # at most this many points when each needs SymPy's own evaluation
+_MIN_POINTS = 3               # and at least this many
+_CONFIRM_SECONDS = 3.0        # a failure not confirmed within this time is not reported
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What the numeric audit found.
+
+    ``evaluated``: points where the claim could be evaluated and held;
+    ``counterexample``: a point (symbol name -> exact value) where it fails, confirmed;
+    ``values``: both sides there; ``detail``: a short explanation.
+    """
+
+    evaluated: int
+    counterexample: Mapping | None = None
+    values: tuple | None = None
+    detail: str = ""
+    entry: int | None = None          # for a matrix claim, the flat index of the failing entry
+
+    @property
+    def refutes(self) -> bool:
+        return self.counterexample is not None
+
+
+# --------------------------------------------------------------------------- the domain
+
+_INTEGERS = (0, 1, -1, 2, -2, 3, -3, 5, 7, -7, 10, 11, 13, 100, 101, 1009, -1000,
+             10**6 + 3, -(10**6 + 3), 2**64 + 1, -(2**64 + 1))
+_FRACTIONS = (sp.Rational(1, 2), sp.Rational(-1, 2), sp.Rational(7, 3), sp.Rational(-7, 3),
+              sp.Rational(1, 1000), sp.Rational(1, 10**6), sp.Rational(-1, 10**6),
+              sp.Rational(10**6 + 1, 7), sp.Rational(10**12 + 1, 3), sp.Rational(-10**6 - 1, 3),
+              sp.Rational(3, 10**9))
+_IRRATIONALS = (sp.sqrt(2), -sp.sqrt(3), sp.pi, sp.E / 10, -sp.pi**3, sp.sqrt(2) * 10**6,
+                sp.sqrt(5) / 10**6)
+_NONREAL = (sp.I, -sp.I, 1 + sp.I, sp.Rational(-1, 2) + 2 * sp.I, 3 - 2 * sp.I, sp.I / 1000,
+            -5 * sp.I + sp.Rational(1, 3), sp.sqrt(2) * sp.I, 10**6 * sp.I - 1)
+
+
+def _claim_numbers(exprs) -> list:
+    """The numbers a claim mentions, their neighbours, and a point far past the largest:
+    where Piecewise, Min, floor, Heaviside ... switch."""
+    numbers = set()
+    for e in exprs:
+        for atom in e.atoms(sp.Number):
+            if atom.is_finite and atom.is_real:
+                numbers.add(abs(atom))
+    out = []
+    biggest = max(numbers, default=sp.Integer(1))
+    for r in sorted(numbers):
+        for v in (r, -r, r + 1, r - 1, r + sp.Rational(1, 1000), r - sp.Rational(1, 1000)):
+            out.append(sp.nsimplify(v) if isinstance(v, sp.Float) else v)
+    far = sp.Integer(10) * sp.ceiling(biggest) + 1
+    out += [far, -far]
+    return out
+
+
+def _fits(sym, value) -> bool:
+    """Whether ``value`` has every property the symbol's assumptions fix."""
+    for key, wanted in sym.assumptions0.items():
+        if wanted is None or key == "commutative":
+            continue
+        have = getattr(value, f"is_{key}", None)
+        if have is None or bool(have) != wanted:
+            return False
+    return True
+
+
+def pool(sym, extra=()) -> list:
+    """The exact values the audit gives ``sym``, special ones first, the kinds interleaved.
+
+    >>> sorted(pool(sp.Symbol('p', prime=True)))[:5]
+    [2, 3, 5, 7, 11]
+    >>> sp.I in pool(sp.Symbol('z'))
+    True
+    """
+    kinds = ([sp.Integer(v) for v in _INTEGERS], list(_FRACTIONS), list(_IRRATIONALS), list(_NONREAL),
+             [sp.Integer(p) for p in (17, 19, 23, 10007, 1000003)], list(extra))
+    candidates = [v for group in itertools.zip_longest(*kinds) for v in group if v is not None]
+    seen, out = set(), []
+    for value in candidates:
+        if not sym.is_integer and value.is_Integer and abs(value) > 10**13:
+            continue                     # 2^64 is for integers; reals go far out with 10^12
+        if value not in seen and _fits(sym, value):
+            seen.add(value)
+            out.append(value)
+    return out
+
+
+def _random_value(sym, rng):
+    """A random exact value of the symbol's domain (used after the pool's special values)."""
+    for _ in range(50):
+        kind = rng.random()
+        magnitude = sp.Rational(rng.randint(1, 10**6), rng.randint(1, 10**4))
+        if kind < 0.35:
+            value = sp.Integer(rng.randint(-10**4, 10**4))
+        elif kind < 0.7:
+            value = magnitude * rng.choice((1, -1))
+        elif kind < 0.85:
+            value = magnitude * sp.sqrt(rng.choice((2, 3, 5, 7)))
+        else:
+            value = magnitude * rng.choice((1, -1)) + sp.I * sp.Rational(rng.randint(-999, 999), 100)
+        if _fits(sym, value):
+            return value
+    return None
+
+
+def _holds(condition, point) -> bool:
+    truth = condition.xreplace(point)
+    if truth in (sp.true, True):
+        return True
+    if truth in (sp.false, False):
+        return False
+    try:
+        if isinstance(truth, sp.core.relational.Relational):
+            gap = sp.N(truth.lhs - truth.rhs, 30)
+            if not gap.is_real:
+                return False
+            return bool(type(truth)(gap, 0))
+    except (TypeError, ValueError):
+        pass
+    return False
+
+
+def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_POINTS) -> list[dict]:
+    """Up to ``count`` exact points of the declared domain, deterministic for a seed: special
+    values together, each symbol's pool against the others, then random values.
+
+    >>> n = sp.Symbol('n', integer=True, positive=True)
+    >>> all(p[n].is_integer and p[n] > 0 for p in points([n]))
+    True
+    """
+    symbols = list(symbols)
+    extra = _claim_numbers(exprs)
+    pools = {s: pool(s, extra) for s in symbols}
+    bounds = _summation_bounds(exprs)
+    for s in symbols:                     # a sum is evaluated term by term: keep its length small
+        if s in bounds:
+            pools[s] = [v for v in pools[s] if abs(v) <= 30] or pools[s][:1]
+    if any(not p for p in pools.values()):
+        return []
+    rng = random.Random(seed)
+    longest = max((len(p) for p in pools.values()), default=1)
+    # a few points with every symbol at the same special value, then points where each symbol
+    # walks its pool at its own pace, so that no two symbols stay equal
+    candidates = [{s: pools[s][i % len(pools[s])] for s in symbols} for i in range(min(4, longest))]
+    candidates += [{s: pools[s][(i * (j + 1) + 5 * j) % len(pools[s])] for j, s in enumerate(symbols)}
+                   for i in range(longest)]
+    out, seen = [], set()
+    randoms = itertools.chain.from_iterable(
+        [{s: (_random_value(s, rng) if rng.random() < 0.7 and s not in bounds else rng.choice(pools[s]))
+          for s in symbols}]
+        for _ in range(20 * count))
+    ordered = _interleave(candidates, randoms, rng)
+    for point in ordered:
+        if len(out) >= count:
+            break
+        if any(v is None for v in point.values()):
+            continue
+        key = tuple(point[s] for s in symbols)
+        if key in seen:
+            continue
+        seen.add(key)
+        if all(_holds(c, point) for c in conditions):
+            out.append(point)
+    return out
+
+
+def _summation_bounds(exprs) -> set:
+    out = set()
+    for e in exprs:
+        for node in e.atoms(sp.Sum, sp.Product):
+            for lim in node.limits:
+                for bound in lim[1:]:
+                    out |= bound.free_symbols
+    return out
+
+
+def _interleave(special, randoms, rng):
+    """Special points first, mostly, with random ones mixed in so that a long pool of special
+    values never crowds out the random part."""
+    for i, point in enumerate(special):
+        yield point
+        if i % 2 == 1:
+            yield next(randoms)
+    yield from randoms
+
+
+# --------------------------------------------------------------------------- undefined functions
+
+def concrete_functions(exprs, seed: int = 0) -> dict:
+    """Concrete stand-ins for the undefined functions of a claim: a Gaussian bump in the first
+    argument, shifted by the others, normalised over the first argument (so "p is a density"
+    holds) and positive.  An identity about every function must hold for these.
+
+    >>> f = sp.Function('f')
+    >>> x = sp.Symbol('x', real=True)
+    >>> sp.integrate(concrete_functions([f(x)])[f](x), (x, -sp.oo, sp.oo))
+    1
+    """
+    rng = random.Random(seed + 1)
+    found = {}
+    for e in exprs:
+        for applied in e.atoms(sp.core.function.AppliedUndef):
+            found.setdefault(applied.func, len(applied.args))
+    out = {}
+    for func in sorted(found, key=str):
+        args = sp.symbols(f"_a0:{found[func]}", real=True)
+        scale = sp.Rational(rng.randint(5, 20), 10)
+        shift = sp.Rational(rng.randint(-10, 10), 10) + sum(
+            sp.Rational(rng.randint(-10, 10), 10) * a for a in args[1:])
+        out[func] = sp.Lambda(args, sp.exp(-((args[0] - shift) / scale)**2 / 2) / (scale * sp.sqrt(2 * sp.pi)))
+    return out
+
+
+# A discrete measure for integrals of undefined functions: an identity that holds for every
+# function by linearity, differentiation under the integral sign or a stated normalisation
+# holds for every measure, so it is sampled exactly and fast against this one.  A point where
+# the discrete form disagrees is never a counterexample by itself: it is confirmed (or not)
+# with the true integrals.
+_NODES = ((sp.Integer(-2), sp.Rational(1, 3)), (sp.Rational(-1, 2), sp.Integer(1)), (sp.Integer(0), sp.Integer(2)),
+          (sp.Integer(1), sp.Integer(1)), (sp.Rational(5, 2), sp.Rational(1, 2)))
+
+
+def _discrete(expr):
+    """Integrals of undefined functions over the whole line as sums over :data:`_NODES`."""
+    def over_nodes(integral):
+        if len(integral.limits) != 1 or len(integral.limits[0]) != 3 \
+                or tuple(integral.limits[0][1:]) != (-sp.oo, sp.oo):
+            return integral
+        var = integral.limits[0][0]
+        return sp.Add(*[w * integral.function.xreplace({var: z}) for z, w in _NODES])
+    # every integral over the line, not only those of undefined functions: linearity must
+    # hold within one measure
+    return expr.replace(lambda e: isinstance(e, sp.Integral), over_nodes)
+
+
+def _concrete_indexed(expr):
+    """Indexed symbols ``a[k]`` (a sequence) become a concrete integer sequence of their
+    indices, different for each base: an identity about every sequence holds for this one."""
+    def stand_in(e):
+        salt = sum(map(ord, str(e.base))) % 7
+        return sp.Add(*[sp.Mod((2 * n + 3) * i + salt + n, 5 + n) for n, i in enumerate(e.indices)]) + 1
+    return expr.replace(lambda e: isinstance(e, sp.Indexed), stand_in) if expr.has(sp.Indexed) else expr
+
+
+def _constant_sums(expr):
+    """A sum whose summand does not depend on its index is the summand times the number of
+    terms, ``b - a + 1`` (also for empty and reversed ranges, by Karr's convention)."""
+    def count(e):
+        out = e.function
+        for _, a, b in e.limits:
+            out *= b - a + 1
+        return out
+    def constant(e):
+        return isinstance(e, sp.Sum) and len(e.limits) == 1 and len(e.limits[0]) == 3 \
+            and not (e.function.free_symbols & set(e.variables))
+    return expr.replace(constant, count)
+
+
+def _concrete(expr, functions, shortcuts=True):
+    """The claim with concrete functions, formal integrals made numeric, derivatives done (a
+    number cannot stand for the variable of a derivative).  ``shortcuts`` also sums out
+    constant sums; a confirmation goes without them."""
+    expr = _concrete_indexed(expr)
+    if shortcuts:
+        expr = _constant_sums(expr)
+    if not functions:
+        return _derivatives_done(expr)
+    expr = expr.replace(lambda e: isinstance(e, sp.Integral) and type(e) is not sp.Integral,
+                        lambda e: sp.Integral(*e.args))            # formal integrals become numeric
+    for func, lam in functions.items():
+        expr = expr.replace(func, lam)
+    return _derivatives_done(expr)
+
+
+def _derivatives_done(expr):
+    if not expr.has(sp.Derivative):
+        return expr
+    try:
+        # deep=False: differentiate (under the integral sign too) without integrating anything
+        return expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit(deep=False))
+    except Exception:
+        return expr
+
+
+# --------------------------------------------------------------------------- evaluation
+
+class _Evaluator:
+    """Values of a few expressions at exact points, at a chosen precision: a compiled mpmath
+    function when SymPy can print one, SymPy's own ``evalf`` otherwise."""
+
+    def __init__(self, exprs, symbols):
+        self.exprs, self.symbols = list(exprs), list(symbols)
+        self.ladder = _QUADRATURE_LADDER if any(e.has(sp.Integral) for e in self.exprs) else _LADDER
+        self.fast = None
+        self.quadrature = any(e.has(sp.Integral) for e in self.exprs)
+        # quadrature over an infinite range misses narrow peaks far from the origin: there a
+        # disagreement is never taken as a counterexample, only agreement counts
+        self.unreliable = any(lim[1:] and not (lim[1].is_finite and lim[2].is_finite)
+                              for e in self.exprs for i in e.atoms(sp.Integral) for lim in i.limits)
+        # sums are never compiled: the generated loop runs over Python ints, and 1/k there is a
+        # double-precision float
+        if not self.quadrature and not any(e.has(sp.Limit, sp.Derivative, sp.Sum, sp.Product)
+                                           for e in self.exprs):
+            try:
+                self.fast = sp.lambdify(self.symbols, self.exprs, modules="mpmath")
+            except Exception:
+                self.fast = None
+
+    def __call__(self, point, digits):
+        if self.fast is not None:
+            try:
+                with mpmath.workdps(digits + 5):
+                    args = [_mp(point[s], digits + 5) for s in self.symbols]
+                    return [+mpmath.mpmathify(v) for v in self.fast(*args)]   # + evaluates constants
+            except Exception:
+                pass
+        return [_value_at(e, point, digits, self.quadrature) for e in self.exprs]
+
+
+def _value_at(expr, point, digits, quadrature=False):
+    value = _at(expr, point)
+    if quadrature:
+        value = _integrals_numeric(value, digits)
+    out = exact_value(value, digits)
+    if out is None and not value.free_symbols:
+        # an object SymPy cannot evaluate numerically (a project's own unevaluated
+        # expectation, say) is evaluated by its own doit(): the audit then checks the rest
+        try:
+            out = exact_value(value.doit(), digits)
+        except Exception:
+            out = None
+    return out
+
+
+def _at(expr, point):
+    """``expr`` at an exact point; ``subs`` (not ``xreplace``) so that a bound variable of an
+    integral or a sum that shares a name with a free symbol is left alone.  A project's own
+    unevaluated object (a ``doit``-able class) is evaluated."""
+    value = expr.subs(point)
+    if value.free_symbols:
+        return value
+    if value.has(sp.Sum, sp.Product):          # bounds are small here (see points): sum it out
+        value = value.doit()
+    return value
+
+
+def _integrals_numeric(expr, digits):
+    """Replace each integral whose integrand is closed (no free symbol but its own variables,
+    no integral inside) by its value, innermost first: nested integrals are computed once,
+    not at every node of an outer quadrature."""
+    while True:
+        closed = [i for i in expr.atoms(sp.Integral)
+                  if not i.free_symbols and not i.function.has(sp.Integral)]
+        if not closed:
+            return expr
+        values = {}
+        for integral in closed:
+            value = _quad(integral, digits)
+            if value is None:
+                return expr
+            values[integral] = value
+        expr = expr.xreplace(values)
+
+
+def _quad(integral, digits):
+    variables = [lim[0] for lim in integral.limits]
+    if any(len(lim) != 3 for lim in integral.limits):
+        return None
+    try:
+        with mpmath.workdps(digits + 10):
+            f = sp.lambdify(variables, integral.function, modules="mpmath")
+            bounds = [[_mp_bound(lim[1], digits), _mp_bound(lim[2], digits)] for lim in integral.limits]
+            value = mpmath.quad(f, *bounds)
+        return sp.Float(value.real, digits + 5) + sp.I * sp.Float(value.imag, digits + 5) \
+            if isinstance(value, mpmath.mpc) else sp.Float(value, digits + 5)
+    except Exception:
+        return None
+
+
+def _mp_bound(value, digits):
+    if value is sp.oo:
+        return mpmath.inf
+    if value is -sp.oo:
+        return -mpmath.inf
+    return _mp(value, digits)
+
+
+def _mp(value, digits):
+    return mpmath.mpmathify(sp.N(value, digits)._to_mpmath(int(digits * 3.33) + 10))
+
+
+def exact_value(expr, digits):
+    """SymPy's adaptive evaluation of a constant expression (``None`` when not a finite number)."""
+    try:
+        if not expr.is_number and expr.free_symbols:
+            return None
+        value = sp.N(expr, digits, maxn=4 * int(digits * 3.33) + 400)   # integrals: quadrature
+        if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
+            return None
+        return mpmath.mpmathify(value._to_mpmath(int(digits * 3.33) + 10))
+    except Exception:
+        return None
+
+
+def _finite(v) -> bool:
+    return v is not None and isinstance(v, (mpmath.mpf, mpmath.mpc)) and mpmath.isfinite(v)
+
+
+def _stable_difference(values_at) -> tuple[str, object]:
+    """Classify a quantity computed at rising precisions: ('zero', 0), ('nonzero', value) or
+    ('unknown', None).  At ``digits`` digits, rounding noise is below ``10**(15 - digits)``
+    times ``values_at.scale`` (the size of what was subtracted).  A value is nonzero when it
+    stands above the noise and two precisions agree on it; zero when two precisions leave it
+    in the noise.  (A difference hidden below the noise of every precision, such as
+    ``exp(-500)``, is found by sampling the exact residual of the symbolic route, whose
+    scale is 0: there only the agreement of two precisions counts.)"""
+    previous = previous_noise = None
+    for digits in values_at.ladder:
+        v = values_at(digits)
+        if not _finite(v):
+            return "unknown", None
+        noise = mpmath.mpf(10) ** (15 - digits) * values_at.scale
+        if previous is not None:
+            if v == 0 and previous == 0:
+                return "zero", v
+            if abs(v) > noise and abs(v - previous) <= mpmath.mpf(10) ** -8 * abs(v):
+                return "nonzero", v
+            if abs(v) <= noise and abs(previous) <= previous_noise:
+                return "zero", v
+        previous, previous_noise = v, noise
+    return "unknown", None
+
+
+# --------------------------------------------------------------------------- the audit
+
+REASONS = {
+    "differ": "the two sides differ at this point",
+    "differ-tiny": "the two sides differ at this point (by less than their rounding noise, "
+                   "seen in the exact rewrite of their difference)",
+    "nonreal": "a side is not real at this point, so the inequality is not defined there",
+    "wrong-sign": "the inequality fails at this point",
+    "equal-strict": "the two sides are equal at this point, so the strict inequality fails",
+}
+
+def audit(lhs, rhs, conditions=(), relation: str = "==", seed: int = 0, residual=None,
+          count: int = _MAX_POINTS, seconds: float = _SECONDS) -> Audit:
+    """Evaluate ``lhs <relation> rhs`` over the declared domain; report a confirmed
+    counterexample or how many points agreed.  ``residual`` (an exact rewrite of
+    ``lhs - rhs`` by the symbolic route) is sampled too: it reveals differences far below
+    the rounding noise of the two sides.  ``seconds`` is a safety net, not a budget: the
+    number of points depends only on the claim."""
+    lhs, rhs = _entries(lhs), _entries(rhs)
+    if len(lhs) != len(rhs):
+        raise ValueError("the two sides of an audited claim have different shapes")
+    if any(not s.is_commutative for e in lhs + rhs for s in e.free_symbols):
+        return Audit(0, detail="noncommuting symbols are never sampled")
+    state = {"held": 0, "found": None, "entries": {}}
+    try:
+        with time_limit(seconds):
+            _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, state)
+    except Timeout:
+        pass
+    note = " (undefined functions replaced by normalised Gaussian bumps)" \
+        if any(e.atoms(sp.core.function.AppliedUndef) for e in lhs + rhs) else ""
+    held = state["held"]
+    if state["found"] is not None:
+        point, values, outcome, entry = state["found"]
+        where = f" (entry {entry})" if len(lhs) > 1 else ""
+        return Audit(held, counterexample=_show(point), values=values,
+                     detail=REASONS[outcome] + where + note, entry=entry if len(lhs) > 1 else None)
+    return Audit(held, detail=f"holds at {held} points of the domain to {DIGITS} digits{note}")
+
+
+@functools.lru_cache(maxsize=64)
+def _prepared(lhs, rhs, relation, residual):
+    """What sampling a claim needs, built once per claim and process: the concrete forms of
+    both sides (undefined functions replaced, formal integrals of them over a discrete
+    measure), their symbols, and a compiled evaluator of ``[lhs entries, rhs entries,
+    residual]`` (one entry per side for a scalar claim, every entry of a matrix claim)."""
+    lhs, rhs = tuple(_own_objects_done(e) for e in lhs), tuple(_own_objects_done(e) for e in rhs)
+    functions = concrete_functions(list(lhs) + list(rhs))
+    if functions and any(e.has(sp.Integral) for e in lhs + rhs):
+        def concrete(e):
+            return _concrete(_discrete(_derivatives_done(e)), functions)
+    else:
+        def concrete(e):
+            return _concrete(e, functions)
+    exprs = [concrete(e) for e in lhs] + [concrete(e) for e in rhs]
+    if residual is not None:
+        exprs.append(_derivatives_done(residual))
+    symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=str)
+    return functions, symbols, _Evaluator(exprs, symbols)
+
+
+def _own_objects_done(expr):
+    """Objects this project defines (an unevaluated Gaussian expectation, say), which SymPy
+    cannot evaluate numerically, are expanded once by their own ``doit``; the audit then
+    checks everything around them.  (Formal integrals are left to the discrete measure.)"""
+    def own(e):
+        return (type(e).__module__ or "").startswith("symbolic.") and not isinstance(e, sp.Integral) \
+            and isinstance(e, sp.Expr) and not e.is_Symbol
+    if not any(own(e) for e in sp.preorder_traversal(expr)):
+        return expr
+    try:
+        return expr.replace(own, lambda e: e.doit())
+    except Exception:
+        return expr
+
+
+def _entries(side) -> tuple:
+    """The entries of one side: a matrix row by row, a scalar as one entry."""
+    if isinstance(side, sp.MatrixBase):
+        return tuple(sp.sympify(e) for e in side)
+    return (sp.sympify(side),)
+
+
+def _point_count(evaluator, count) -> int:
+    """How many points: all ``count`` for a small claim, fewer as the claim grows (its node
+    count, a property of the claim alone), never fewer than a few."""
+    nodes = sum(1 for e in evaluator.exprs for _ in sp.preorder_traversal(e))
+    budget = count if nodes <= _CHEAP_NODES else max(_MIN_POINTS, count * _CHEAP_NODES // nodes)
+    if evaluator.fast is None:
+        budget = min(budget, _SLOW_POINTS)
+    if evaluator.quadrature:
+        budget = min(budget, _MIN_POINTS)
+    return min(count, max(budget, 1))
+
+
+def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, state) -> None:
+    started = time.monotonic()
+    useful = residual is not None and relation == "==" and isinstance(residual, sp.Expr) \
+        and residual != 0 and not residual.has(sp.core.function.AppliedUndef)
+    functions, symbols, evaluator = _prepared(lhs, rhs, relation, residual if useful else None)
+    evaluator.pairs = len(lhs)
+    budget = _point_count(evaluator, count)
+    # conditions on symbols the claim does not contain constrain nothing here
+    relevant = [c for c in conditions if c.free_symbols and c.free_symbols <= set(symbols)]
+    for point in points(symbols, relevant, list(lhs) + list(rhs), seed, budget):
+        if time.monotonic() - started > seconds:
+            break
+        try:
+            with time_limit(_POINT_SECONDS):
+                outcome = _decide_point(evaluator, point, relation)
+        except Timeout:                  # a costly point (a huge sum, a slow quadrature): next
+            continue
+        if outcome is None:
+            continue
+        if isinstance(outcome, list):            # the entries that could be evaluated held
+            for entry in outcome:
+                state["entries"][entry] = state["entries"].get(entry, 0) + 1
+            state["held"] = min(state["entries"].get(e, 0) for e in range(len(lhs)))
+            continue
+        outcome, entry = outcome
+        try:
+            with time_limit(_CONFIRM_SECONDS):      # confirmed with the true integrals
+                confirmed = _confirm(_concrete(lhs[entry], functions, False),
+                                     _concrete(rhs[entry], functions, False), point, relation, outcome)
+        except Timeout:
+            continue
+        if confirmed is not None:
+            state["found"] = (point, confirmed, outcome, entry)
+            return
+
+
+def _decide_point(evaluator, point, relation):
+    """True when the claim holds at the point, ``(reason, entry)`` when it fails there, None
+    when the point cannot be decided (a pole, an undefined value, unstable digits)."""
+    cache = {}
+
+    def at(digits):
+        if digits not in cache:
+            cache[digits] = evaluator(point, digits)
+        return cache[digits]
+
+    n = getattr(evaluator, "pairs", 1)
+    held = []
+    for entry in range(n):
+        def pair(digits, entry=entry):
+            vals = at(digits)
+            return [vals[entry], vals[n + entry]] + vals[2 * n:]
+        verdict = _point_outcome(pair(evaluator.ladder[0]), pair, evaluator, relation)
+        if verdict is True:
+            held.append(entry)
+        elif verdict is not None:
+            return None if evaluator.unreliable else (verdict, entry)
+    return held or None
+
+
+def _point_outcome(first, at, evaluator, relation):
+    """The outcome at one point for one pair ``[lhs, rhs, (residual)]`` (see _decide_point)."""
+    if not all(_finite(v) for v in first[:2]):
+        return None
+    a, b = first[0], first[1]
+    scale = max(mpmath.mpf(1), abs(a), abs(b))
+
+    def quantity(index, part=lambda v: v):
+        def values_at(digits):
+            vals = at(digits)
+            if index == "difference":
+                return part(vals[0] - vals[1]) if _finite(vals[0]) and _finite(vals[1]) else None
+            return part(vals[index]) if _finite(vals[index]) else None
+        values_at.scale, values_at.ladder = scale, evaluator.ladder
+        return values_at
+
+    if relation == "==":
+        kind, _ = _stable_difference(quantity("difference"))
+        if kind == "nonzero":
+            return "differ"
+        if kind == "unknown":
+            return None
+        if len(first) > 2:                         # the symbolic residual, sampled directly
+            residual = quantity(2)
+            residual.scale = 0
+            kind, _ = _stable_difference(residual)
+            if kind == "nonzero":
+                return "differ-tiny"
+        return True
+    for side in (0, 1):
+        kind, _ = _stable_difference(quantity(side, lambda v: mpmath.im(v)))
+        if kind == "nonzero":
+            return "nonreal"
+        if kind == "unknown":
+            return None
+    kind, gap = _stable_difference(quantity("difference", lambda v: mpmath.re(v)))
+    if kind == "unknown":
+        return None
+    sign = 0 if kind == "zero" else (1 if gap > 0 else -1)
+    if relation in ("<", "<="):
+        sign = -sign
+    if sign < 0:
+        return "wrong-sign"
+    if sign == 0 and relation in ("<", ">"):
+        return "equal-strict"
+    return True
+
+
+def _confirm(lhs, rhs, point, relation, reason):
+    """Confirm a failing point with SymPy's exact substitution and adaptive evaluation at two
+    precisions; the values of both sides, or ``None`` if the failure does not survive."""
+    a, b = _at(lhs, point), _at(rhs, point)
+    if any(not (lim[1].is_finite and lim[2].is_finite) for e in (a, b)
+           for i in e.atoms(sp.Integral) for lim in i.limits if len(lim) == 3):
+        return None          # quadrature over an infinite range can miss a peak: never certain
+    diff = sp.sympify(a - b)
+    va, vb = exact_value(a, 30), exact_value(b, 30)
+    if va is None or vb is None:
+        return None
+    shown = tuple(v if v.is_Rational else sp.N(v, 15) for v in (a, b))    # exact when exact
+    if relation == "==":
+        d1, d2 = exact_value(diff, 40), exact_value(diff, 80)
+        if d1 is None or d2 is None or d2 == 0 or abs(d1 - d2) > mpmath.mpf(10) ** -8 * abs(d2):
+            return None
+        return shown
+    if reason == "nonreal":
+        ia, ib = exact_value(sp.im(a), 40), exact_value(sp.im(b), 40)
+        return shown if (ia not in (None, 0) or ib not in (None, 0)) else None
+    if reason == "equal-strict":                     # equality at an exact point: exactly
+        if diff == 0 or (diff.is_number and not diff.has(sp.Float) and sp.simplify(diff) == 0
+                         and exact_value(diff, 100) == 0):
+            return shown
+        return None
+    d1, d2 = exact_value(sp.re(diff), 40), exact_value(sp.re(diff), 80)
+    if d1 is None or d2 is None or d2 == 0 or abs(d1 - d2) > mpmath.mpf(10) ** -8 * abs(d2):
+        return None
+    wrong = d2 < 0 if relation in (">", ">=") else d2 > 0
+    return shown if wrong else None
+
+
+def _show(point) -> dict:
+    return {str(k): v for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))}
+
+
+def confirm_point(lhs, rhs, point, relation: str):
+    """``((lhs value, rhs value), reason)`` when the claim fails at the exact ``point``, confirmed
+    at two precisions; ``None`` when it holds there or cannot be decided."""
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    symbols = sorted(point, key=str)
+    evaluator = _Evaluator([lhs, rhs], symbols)
+    outcome = _decide_point(evaluator, point, relation)
+    if outcome is None or isinstance(outcome, list):
+        return None
+    outcome = outcome[0]
+    values = _confirm(lhs, rhs, point, relation, outcome)
+    return None if values is None else (values, REASONS[outcome])
