@@ -92,26 +92,53 @@ _FRACTIONS = (sp.Rational(1, 2), sp.Rational(-1, 2), sp.Rational(7, 3), sp.Ratio
               sp.Rational(3, 10**9))
 _IRRATIONALS = (sp.sqrt(2), -sp.sqrt(3), sp.pi, sp.E / 10, -sp.pi**3, sp.sqrt(2) * 10**6,
                 sp.sqrt(5) / 10**6)
-_NONREAL = (sp.I, -sp.I, 1 + sp.I, sp.Rational(-1, 2) + 2 * sp.I, 3 - 2 * sp.I, sp.I / 1000,
-            -5 * sp.I + sp.Rational(1, 3), sp.sqrt(2) * sp.I, 10**6 * sp.I - 1)
+_NONREAL = (sp.I, 1 + 4 * sp.I, -sp.I, sp.Rational(1, 3) - 5 * sp.I, sp.Rational(-1, 2) + 2 * sp.I,
+            3 - 2 * sp.I, sp.I / 1000, sp.sqrt(2) * sp.I, 10**6 * sp.I - 1)
 
 
 def _claim_numbers(exprs) -> list:
-    """The numbers a claim mentions, their neighbours, and a point far past the largest:
-    where Piecewise, Min, floor, Heaviside ... switch."""
+    """The points where a claim's pieces switch (solutions of its relations and of the
+    arguments of Heaviside, Min, Max, Abs ...), then the numbers it mentions and their
+    neighbours, and a point far past the largest: where Piecewise, Min, floor, Heaviside ...
+    differ from their neighbourhood."""
     numbers = set()
     for e in exprs:
         for atom in e.atoms(sp.Number):
             if atom.is_finite and atom.is_real:
                 numbers.add(abs(atom))
-    out = []
+    switches = _switch_points(exprs)
+    small = sp.Rational(1, 10**6)
+    out = list(switches) + [v + d for v in switches for d in (small, -small)]
+    ordered = sorted(numbers)
+    for shift in (0, "neg", sp.Rational(1, 1000), -sp.Rational(1, 1000), 1, -1):
+        for r in ordered:
+            out.append(-r if shift == "neg" else r + shift)
     biggest = max(numbers, default=sp.Integer(1))
-    for r in sorted(numbers):
-        for v in (r, -r, r + 1, r - 1, r + sp.Rational(1, 1000), r - sp.Rational(1, 1000)):
-            out.append(sp.nsimplify(v) if isinstance(v, sp.Float) else v)
     far = sp.Integer(10) * sp.ceiling(biggest) + 1
     out += [far, -far]
-    return out
+    return [sp.nsimplify(v) if isinstance(v, sp.Float) else v for v in out]
+
+
+def _switch_points(exprs, limit: int = 12) -> list:
+    """Exact solutions of the claim's one-symbol relations (x < 10**6, Eq(x, pi/4)) and of
+    the arguments where Heaviside, Abs, sign, Min and Max switch."""
+    found = []
+    for e in exprs:
+        gaps = [r.lhs - r.rhs for r in e.atoms(sp.core.relational.Relational)]
+        gaps += [f.args[0] for f in e.atoms(sp.Heaviside, sp.Abs, sp.sign, sp.floor, sp.ceiling)]
+        gaps += [a - b for f in e.atoms(sp.Min, sp.Max) for a, b in itertools.combinations(f.args, 2)]
+        for gap in gaps:
+            free = gap.free_symbols
+            if len(free) != 1 or not gap.is_polynomial(*free) or sp.degree(gap, *free) > 2:
+                continue
+            try:
+                roots = sp.solve(gap, *free)
+            except Exception:
+                continue
+            found += [r for r in roots if r.is_number and r.is_real]
+            if len(found) >= limit:
+                return found[:limit]
+    return found
 
 
 def _fits(sym, value) -> bool:
@@ -133,8 +160,8 @@ def pool(sym, extra=()) -> list:
     >>> sp.I in pool(sp.Symbol('z'))
     True
     """
-    kinds = ([sp.Integer(v) for v in _INTEGERS], list(_FRACTIONS), list(_IRRATIONALS), list(_NONREAL),
-             [sp.Integer(p) for p in (17, 19, 23, 10007, 1000003)], list(extra))
+    kinds = (list(extra), [sp.Integer(v) for v in _INTEGERS], list(_FRACTIONS), list(_IRRATIONALS),
+             list(_NONREAL), [sp.Integer(p) for p in (17, 19, 23, 10007, 1000003)], list(extra[1::2]))
     candidates = [v for group in itertools.zip_longest(*kinds) for v in group if v is not None]
     seen, out = set(), []
     for value in candidates:
@@ -190,7 +217,7 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
     True
     """
     symbols = list(symbols)
-    extra = _claim_numbers(exprs)
+    extra = _claim_numbers(list(exprs) + list(conditions))
     pools = {s: pool(s, extra) for s in symbols}
     bounds = _summation_bounds(exprs)
     for s in symbols:                     # a sum is evaluated term by term: keep its length small
@@ -455,7 +482,10 @@ def exact_value(expr, digits):
     try:
         if not expr.is_number and expr.free_symbols:
             return None
-        value = sp.N(expr, digits, maxn=4 * int(digits * 3.33) + 400)   # integrals: quadrature
+        # cancellation is chased far (maxn) except through a quadrature, where that would
+        # mean integrating to thousands of digits
+        value = sp.N(expr, digits) if expr.has(sp.Integral) else \
+            sp.N(expr, digits, maxn=4 * int(digits * 3.33) + 400)
         if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
             return None
         return mpmath.mpmathify(value._to_mpmath(int(digits * 3.33) + 10))
@@ -549,7 +579,7 @@ def _prepared(lhs, rhs, relation, residual):
     exprs = [concrete(e) for e in lhs] + [concrete(e) for e in rhs]
     if residual is not None:
         exprs.append(_derivatives_done(residual))
-    symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=str)
+    symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=sp.default_sort_key)
     return functions, symbols, _Evaluator(exprs, symbols)
 
 
@@ -601,7 +631,8 @@ def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, stat
             break
         try:
             with time_limit(_POINT_SECONDS):
-                outcome = _decide_point(evaluator, point, relation)
+                outcome = _decide_point(evaluator, point, relation) \
+                    if symbols or evaluator.quadrature else _constant_outcome(evaluator, relation)
         except Timeout:                  # a costly point (a huge sum, a slow quadrature): next
             continue
         if outcome is None:
@@ -645,6 +676,54 @@ def _decide_point(evaluator, point, relation):
         elif verdict is not None:
             return None if evaluator.unreliable else (verdict, entry)
     return held or None
+
+
+def _constant_outcome(evaluator, relation):
+    """A claim without free symbols, decided by SymPy's adaptive evaluation of the difference
+    itself (relative precision, whatever the cancellation): a nonzero value must agree at
+    30 and 60 digits; a true zero comes out as noise that does not."""
+    n = evaluator.pairs
+    held = []
+    for entry in range(n):
+        a, b = (_evaluable(e) for e in (evaluator.exprs[entry], evaluator.exprs[n + entry]))
+        if relation == "==":
+            kind = _adaptive_kind(a - b)
+            if kind == "nonzero":
+                return ("differ", entry)
+        else:
+            if "nonzero" in (_adaptive_kind(sp.im(a)), _adaptive_kind(sp.im(b))):
+                return ("nonreal", entry)
+            gap = sp.re(a - b) if relation in (">", ">=") else sp.re(b - a)
+            kind = _adaptive_kind(gap)
+            if kind == "nonzero":
+                if (exact_value(gap, 30) or 0) < 0:
+                    return ("wrong-sign", entry)
+            elif kind == "zero" and relation in ("<", ">"):
+                return ("equal-strict", entry)
+        if kind is None:
+            continue
+        held.append(entry)
+    return held or None
+
+
+def _evaluable(expr):
+    """``expr``, or its ``doit()`` when SymPy cannot evaluate it as it stands (an unevaluated
+    matrix element, ``Subs``, a sum)."""
+    if not expr.has(sp.Subs, sp.matrices.expressions.matexpr.MatrixElement, sp.Sum, sp.Product) and exact_value(expr, 15) is not None:
+        return expr
+    try:
+        return expr.doit()
+    except Exception:
+        return expr
+
+
+def _adaptive_kind(expr):
+    v1, v2 = exact_value(expr, 30), exact_value(expr, 60)
+    if v1 is None or v2 is None:
+        return None
+    if v2 != 0 and abs(v1 - v2) <= mpmath.mpf(10) ** -8 * abs(v2):
+        return "nonzero"
+    return "zero"
 
 
 def _point_outcome(first, at, evaluator, relation):
@@ -728,7 +807,15 @@ def _confirm(lhs, rhs, point, relation, reason):
 
 
 def _show(point) -> dict:
-    return {str(k): v for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))}
+    """A point by symbol name; a name shared by two symbols (a user's "A[1,2]" and a matrix
+    entry) is told apart by a mark."""
+    out = {}
+    for k, v in sorted(point.items(), key=lambda kv: sp.default_sort_key(kv[0])):
+        name = str(k)
+        while name in out:
+            name += "'"
+        out[name] = v
+    return out
 
 
 def confirm_point(lhs, rhs, point, relation: str):
@@ -743,3 +830,56 @@ def confirm_point(lhs, rhs, point, relation: str):
     outcome = outcome[0]
     values = _confirm(lhs, rhs, point, relation, outcome)
     return None if values is None else (values, REASONS[outcome])
+
+
+_DEEP_LADDER = (300, 600, 1200)
+
+
+def _high_precision_kind(evaluator, point, entry, relation):
+    """The difference of the compiled sides at 300, 600 and 1200 digits: what is inside a
+    function (``log(1 + exp(-500) p)``) survives there."""
+    n = evaluator.pairs
+
+    def values_at(digits):
+        vals = evaluator(point, digits)
+        a, b = vals[entry], vals[n + entry]
+        if not (_finite(a) and _finite(b)):
+            return None
+        return a - b if relation == "==" else mpmath.re(a - b)
+    first = evaluator(point, DIGITS)
+    values_at.scale = max([mpmath.mpf(1)] + [abs(v) for v in first[:2 * n] if _finite(v)])
+    values_at.ladder = _DEEP_LADDER
+    kind, _ = _stable_difference(values_at)
+    return kind
+
+
+def deep_audit(lhs, rhs, conditions=(), relation: str = "==", seed: int = 0, count: int = 4) -> Audit:
+    """A last look before a claim is called ``checked``: at a few points, SymPy's adaptive
+    evaluation of the difference itself, which chases cancellation to hundreds of digits.  It
+    finds what every fixed precision rounds away: ``sin(1 + exp(-500) x) = sin(1)`` fails."""
+    lhs, rhs = _entries(lhs), _entries(rhs)
+    functions, symbols, evaluator = _prepared(lhs, rhs, relation, None)
+    evaluator.pairs = len(lhs)
+    if evaluator.quadrature or not symbols:
+        return Audit(0, detail="nothing deeper to evaluate")
+    relevant = [c for c in conditions if c.free_symbols and c.free_symbols <= set(symbols)]
+    n = len(lhs)
+    for point in points(symbols, relevant, list(lhs) + list(rhs), seed, count):
+        for entry in range(n):
+            try:
+                with time_limit(_CONFIRM_SECONDS):
+                    a = _evaluable(_at(evaluator.exprs[entry], point))
+                    b = _evaluable(_at(evaluator.exprs[n + entry], point))
+                    gap = a - b if relation in ("==", ">", ">=") else b - a
+                    kind = _adaptive_kind(gap if relation == "==" else sp.re(gap))
+                    if kind != "nonzero" and evaluator.fast is not None:
+                        kind = _high_precision_kind(evaluator, point, entry, relation)
+                    wrong = kind == "nonzero" and (relation == "==" or (exact_value(sp.re(gap), 30) or 0) < 0)
+            except Timeout:
+                continue
+            if wrong:
+                values = tuple(v if v.is_Rational else sp.N(v, 15) for v in (a, b))
+                return Audit(0, counterexample=_show(point), values=values, entry=entry if n > 1 else None,
+                             detail="the two sides differ at this point, by less than the rounding noise "
+                                    "of their values (found by adaptive evaluation of the difference)")
+    return Audit(0, detail="no difference found by adaptive evaluation")

@@ -60,7 +60,7 @@ import sympy as sp
 from sympy.calculus.util import continuous_domain, minimum as _minimum
 
 from . import timelimit
-from .audit import Audit, _fits, _holds, audit, confirm_point, exact_value, points
+from .audit import Audit, _fits, _holds, audit, confirm_point, deep_audit, exact_value, points
 
 __all__ = ["Verdict", "verify", "verify_many", "claim", "ClaimError", "STATUSES", "DEFAULT_BUDGET",
            "MAX_BUDGET", "weakest"]
@@ -254,22 +254,36 @@ def _conditions(assumptions) -> tuple:
 
 
 def _consistent_conditions(conditions) -> None:
-    """Refuse a set of conditions that no point satisfies (one symbol at a time, exactly)."""
+    """Refuse a set of conditions that no point satisfies: one symbol at a time exactly
+    (its solution sets intersected, integers kept integer), and linear ones together by
+    SymPy's linear real arithmetic (``x < y, y < x``)."""
+    relations = [c for c in conditions if isinstance(c, sp.core.relational.Relational)]
     by_symbol: dict = {}
-    for c in conditions:
-        if isinstance(c, sp.core.relational.Relational) and len(c.free_symbols) == 1:
+    for c in relations:
+        if len(c.free_symbols) == 1:
             by_symbol.setdefault(next(iter(c.free_symbols)), []).append(c)
     for sym, group in by_symbol.items():
-        if not sym.is_real:
-            continue
+        real = sp.Dummy(real=True)            # an ordering condition makes the symbol real
+        domain = sp.S.Integers if sym.is_integer else sp.S.Reals
         try:
-            solution = sp.reduce_inequalities(group, [sym]) if not any(isinstance(c, sp.Eq) for c in group) \
-                else sp.And(*group)
+            solutions = domain
+            for c in group:
+                solutions = solutions.intersect(c.xreplace({sym: real}).as_set())
         except Exception:
             continue
-        if solution is sp.false:
-            raise ClaimError(f"the assumptions on {sym} contradict each other: "
-                             + ", ".join(map(str, group)))
+        if solutions is sp.S.EmptySet:
+            raise ClaimError(f"the assumptions on {sym} contradict each other: " + ", ".join(map(str, group)))
+    linear = [c for c in relations if not isinstance(c, (sp.Eq, sp.Ne)) and len(c.free_symbols) > 1
+              and all(s.is_real for s in c.free_symbols) and (c.lhs - c.rhs).is_polynomial()
+              and sp.Poly(c.lhs - c.rhs, *c.free_symbols).total_degree() <= 1]
+    if len(linear) > 1:
+        try:
+            from sympy.logic.inference import satisfiable
+            possible = satisfiable(sp.And(*linear), use_lra_theory=True)
+        except Exception:
+            possible = True
+        if possible is False:
+            raise ClaimError("the assumptions contradict each other: " + ", ".join(map(str, linear)))
 
 
 def _cases(cases):
@@ -412,10 +426,11 @@ def _explicit_matrix_symbols(exprs, conditions):
     if not symbols or any(not (r.is_Integer and c.is_Integer) for r, c in (m.shape for m in symbols)):
         return exprs
     real = _real_matrices(conditions)
+    # Dummy symbols: unique even where a user's own symbol is called "A[1,2]"
     mapping = {m: sp.ImmutableMatrix(m.shape[0], m.shape[1],
-                                     lambda i, j, m=m: sp.Symbol(f"{m.name}[{i + 1},{j + 1}]",
-                                                                 **({"real": True} if m in real else {})))
-               for m in symbols}
+                                     lambda i, j, m=m: sp.Dummy(f"{m.name}[{i + 1},{j + 1}]",
+                                                                **({"real": True} if m in real else {})))
+               for m in sorted(symbols, key=lambda m: m.name)}
     out = []
     for e in exprs:
         e = e.xreplace(mapping).doit()
@@ -455,25 +470,36 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
     conditions = tuple(c for c in conditions if c is not sp.true)
     if any(c is sp.false for c in conditions):
         raise ClaimError("the conditions contradict the symbols' own assumptions")
-    # a short audit first: a false claim is refuted before any costly rewriting
-    first = audit(lhs, rhs, conditions, relation, seed, count=_first_count(lhs, rhs))
-    if first.refutes:
-        return _combine(None, "numeric", first, residual=sp.sympify(lhs - rhs))
-    if relation == "==":
-        symbolic, method, residual = _prove_equal(lhs, rhs, conditions)
-    else:
-        symbolic, method, residual = _prove_inequality(lhs, rhs, conditions, relation)
+    # the symbolic route first, for a moment: most true claims are proved at once, and then
+    # one audit suffices.  If it takes longer, the audit goes first, so that a false claim is
+    # refuted before the costly rewriting goes on.
+    try:
+        with timelimit.time_limit(_QUICK_SECONDS):
+            symbolic, method, residual = _symbolic_route(lhs, rhs, conditions, relation)
+    except timelimit.Timeout:
+        first = audit(lhs, rhs, conditions, relation, seed + 1)
+        if first.refutes:
+            return _combine(None, "numeric", first, residual=sp.sympify(lhs - rhs))
+        symbolic, method, residual = _symbolic_route(lhs, rhs, conditions, relation)
     if symbolic is None and relation != "==":
         witness = _witness(lhs, rhs, conditions, relation, seed)
         if witness is not None:
             return witness
     found = audit(lhs, rhs, conditions, relation, seed + 1, residual=residual)
+    if symbolic is None and found.evaluated and not found.refutes:
+        deeper = deep_audit(lhs, rhs, conditions, relation, seed + 1)
+        if deeper.refutes:
+            return _combine(None, "numeric", deeper, residual=residual)
     return _combine(symbolic, method, found, residual=residual)
 
 
-def _first_count(lhs, rhs) -> int:
-    """A short first audit for claims whose evaluation is costly (integrals, sums)."""
-    return 2 if any(e.has(sp.Integral, sp.Sum, sp.Product) for e in (lhs, rhs)) else 6
+_QUICK_SECONDS = 2.0
+
+
+def _symbolic_route(lhs, rhs, conditions, relation):
+    if relation == "==":
+        return _prove_equal(lhs, rhs, conditions)
+    return _prove_inequality(lhs, rhs, conditions, relation)
 
 
 _INFINITIES = (sp.oo, -sp.oo, sp.zoo)
@@ -498,32 +524,27 @@ def _infinities(lhs, rhs, conditions, relation, seed) -> Verdict | None:
                        counterexample=None if ok else {},
                        detail=f"{lhs} {relation} {rhs} is {'true' if ok else 'false'}")
     infinite, finite = (lhs, rhs) if lhs in _INFINITIES else (rhs, lhs)
-    # the finite side is sampled; at every point it is a finite number, so it is never equal
-    # to an infinity, and it is ordered below oo / above -oo when real
-    found = audit(finite, sp.Integer(0), conditions, "==", seed, count=8)
-    if not found.evaluated and not found.refutes:
-        probe = audit(finite, sp.Integer(1), conditions, "==", seed, count=8)
-        found = probe if probe.refutes else found
-    if found.evaluated == 0 and not found.refutes:
+    # wherever the finite side can be evaluated it is a finite number: a point where it
+    # differs from itself plus one is a point where it was evaluated
+    probe = audit(finite, finite + 1, conditions, "==", seed, count=6)
+    if not probe.refutes:
         return Verdict("unknown", "infinities", detail="the finite side could not be evaluated")
-    point = found.counterexample if found.refutes else None
+    at = probe.counterexample
     if relation == "==" or infinite is sp.zoo:
-        example = point if point is not None else _first_point(finite, conditions, seed)
-        return Verdict("failed", "infinities", values=sides, counterexample=example or {},
-                       detail=f"{infinite} is not a finite value")
-    below = (relation in ("<", "<=")) == (lhs is finite)        # finite side must be below
-    holds = below == (infinite is sp.oo)
-    real = audit(finite, sp.Integer(0), conditions, "<=" , seed, count=8)   # realness probe
-    if real.refutes and "not real" in real.detail:
-        return Verdict("failed", "numeric", counterexample=real.counterexample, values=real.values,
-                       detail=real.detail)
-    if not holds:
-        example = _first_point(finite, conditions, seed)
-        return Verdict("failed", "infinities", values=sides, counterexample=example or {},
-                       detail=f"a finite value is never {relation} {infinite} in that direction")
+        return Verdict("failed", "infinities", values=(probe.values[0], infinite), counterexample=at,
+                       detail=f"the other side is a finite number here, not {infinite}"
+                              + ("" if relation == "==" else " (complex infinity is not ordered)"))
+    realness = audit(sp.im(finite), sp.Integer(0), conditions, "==", seed)
+    if realness.refutes:
+        return Verdict("failed", "numeric", counterexample=realness.counterexample,
+                       values=realness.values, detail="a side is not real at this point, so the "
+                                                      "inequality is not defined there")
+    finite_below = (relation in ("<", "<=")) == (lhs is finite)
+    if finite_below != (infinite is sp.oo):
+        return Verdict("failed", "infinities", values=(probe.values[0], infinite), counterexample=at,
+                       detail=f"a finite number is never {relation} {infinite} that way round")
     symbolic = "proved" if finite.is_extended_real and finite.is_finite else None
-    return _combine(symbolic, "infinities", found if not found.refutes else
-                    type(found)(found.evaluated + 1, detail=found.detail))
+    return _combine(symbolic, "infinities", realness)
 
 
 def _first_point(expr, conditions, seed):
@@ -720,6 +741,9 @@ def _matrix(lhs, rhs, conditions, relation, seed) -> Verdict:
         found = audit(lhs, rhs, conditions, "==", seed + 1)
     else:
         proved, residual, found = False, None, first
+    if not proved and found.evaluated and not found.refutes:
+        deeper = deep_audit(lhs, rhs, conditions, "==", seed + 1)
+        found = deeper if deeper.refutes else found
     if found.refutes:
         row, col = divmod(found.entry or 0, lhs.cols)
         return Verdict("failed", "numeric", residual=residual,
