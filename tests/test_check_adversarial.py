@@ -31,6 +31,9 @@ import sympy as sp
 
 from symbolic.check import ClaimError, claim, verify, verify_many
 
+# one worker decides the whole batch (a module fixture would run once per worker)
+pytestmark = pytest.mark.xdist_group("adversarial")
+
 BUDGET = 10.0
 
 # --------------------------------------------------------------------------- symbols

@@ -36,7 +36,7 @@ PROBES = [
     {x: 17, p: 10**3 + sp.Rational(1, 3), n: 0, z: sp.I * sp.pi, q: -sp.Rational(1, 9)},
 ]
 
-SETTINGS = settings(max_examples=30, deadline=None, derandomize=True, database=None,
+SETTINGS = settings(max_examples=12, deadline=None, derandomize=True, database=None,
                     suppress_health_check=list(HealthCheck),
                     phases=[Phase.explicit, Phase.generate])
 
@@ -195,7 +195,7 @@ def test_square_plus_epsilon_is_positive_never_failed_and_strict_zero_gap_never_
 INSIDE = [sp.exp(-500), sp.Rational(1, 10**60), sp.Rational(1, 10**40) * (x**2 + 1), sp.Integer(10)**-45 * p]
 
 
-@settings(max_examples=15, deadline=None, derandomize=True, database=None,
+@settings(max_examples=8, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
 @given(st.lists(st.tuples(trees, st.sampled_from(range(len(INSIDE))), st.sampled_from(["sin", "exp"])),
                 min_size=2, max_size=2))
