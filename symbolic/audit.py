@@ -60,6 +60,7 @@ _MAX_POINTS = 24              # points tried per claim (fewer when evaluation is
 _SLOW_POINTS = 8              # at most this many points when each needs SymPy's own evaluation
 _MIN_POINTS = 3               # and at least this many
 _CONFIRM_SECONDS = 3.0        # a failure not confirmed within this time is not reported
+_FULL_LADDER_POINTS = 4       # points that always get two precisions; later ones may get one
 
 
 @dataclass(frozen=True)
@@ -390,7 +391,7 @@ class _Evaluator:
         if not self.quadrature and not any(e.has(sp.Limit, sp.Derivative, sp.Sum, sp.Product)
                                            for e in self.exprs):
             try:
-                self.fast = sp.lambdify(self.symbols, self.exprs, modules="mpmath")
+                self.fast = sp.lambdify(self.symbols, self.exprs, modules="mpmath", docstring_limit=0)
             except Exception:
                 self.fast = None
 
@@ -456,7 +457,7 @@ def _quad(integral, digits):
         return None
     try:
         with mpmath.workdps(digits + 10):
-            f = sp.lambdify(variables, integral.function, modules="mpmath")
+            f = sp.lambdify(variables, integral.function, modules="mpmath", docstring_limit=0)
             bounds = [[_mp_bound(lim[1], digits), _mp_bound(lim[2], digits)] for lim in integral.limits]
             value = mpmath.quad(f, *bounds)
         return sp.Float(value.real, digits + 5) + sp.I * sp.Float(value.imag, digits + 5) \
@@ -511,6 +512,9 @@ def _stable_difference(values_at) -> tuple[str, object]:
         if not _finite(v):
             return "unknown", None
         noise = mpmath.mpf(10) ** (15 - digits) * values_at.scale
+        if previous is None and getattr(values_at, "quick", False) \
+                and abs(v) <= mpmath.mpf(10) ** -5 * noise:
+            return "zero", v                 # deep in the noise, and earlier points were confirmed
         if previous is not None:
             if v == 0 and previous == 0:
                 return "zero", v
@@ -622,7 +626,7 @@ def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, stat
     useful = residual is not None and relation == "==" and isinstance(residual, sp.Expr) \
         and residual != 0 and not residual.has(sp.core.function.AppliedUndef)
     functions, symbols, evaluator = _prepared(lhs, rhs, relation, residual if useful else None)
-    evaluator.pairs = len(lhs)
+    evaluator.pairs, evaluator.settled = len(lhs), 0
     budget = _point_count(evaluator, count)
     # conditions on symbols the claim does not contain constrain nothing here
     relevant = [c for c in conditions if c.free_symbols and c.free_symbols <= set(symbols)]
@@ -638,6 +642,7 @@ def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, stat
         if outcome is None:
             continue
         if isinstance(outcome, list):            # the entries that could be evaluated held
+            evaluator.settled = getattr(evaluator, "settled", 0) + 1
             for entry in outcome:
                 state["entries"][entry] = state["entries"].get(entry, 0) + 1
             state["held"] = min(state["entries"].get(e, 0) for e in range(len(lhs)))
@@ -740,6 +745,7 @@ def _point_outcome(first, at, evaluator, relation):
                 return part(vals[0] - vals[1]) if _finite(vals[0]) and _finite(vals[1]) else None
             return part(vals[index]) if _finite(vals[index]) else None
         values_at.scale, values_at.ladder = scale, evaluator.ladder
+        values_at.quick = getattr(evaluator, "settled", 0) >= _FULL_LADDER_POINTS
         return values_at
 
     if relation == "==":
