@@ -31,3 +31,19 @@ def pdflatex():
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed")
     return compile_latex
+
+
+def evidence_value(expr, digits):
+    """The independent evidence of the checker's catalogues: a ``digits``-digit mpmath value
+    of a constant expression through SymPy's own evaluation (``None`` if not a finite number)."""
+    import mpmath
+    import sympy as sp
+    try:
+        value = sp.N(expr, digits, maxn=3000)
+    except Exception:
+        return None
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
+        return None
+    re_, im_ = value.as_real_imag()
+    with mpmath.workdps(digits + 10):
+        return mpmath.mpc(mpmath.mpf(str(sp.N(re_, digits + 5))), mpmath.mpf(str(sp.N(im_, digits + 5))))

@@ -28,6 +28,7 @@ from typing import Any, Callable
 import mpmath
 import pytest
 import sympy as sp
+from conftest import evidence_value
 
 from symbolic.check import ClaimError, claim, verify, verify_many
 
@@ -63,17 +64,7 @@ U = sp.Symbol("u", real=True)                            # a real parameter made
 
 # --------------------------------------------------------------------------- the evidence
 
-def _num(expr, digits):
-    """A 60/90-digit mpmath value of a constant expression (None if not a finite number)."""
-    try:
-        value = sp.N(expr, digits, maxn=3000)
-    except Exception:
-        return None
-    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
-        return None
-    with mpmath.workdps(digits + 10):
-        re_, im_part = value.as_real_imag()
-        return mpmath.mpc(mpmath.mpf(str(sp.N(re_, digits + 5))), mpmath.mpf(str(sp.N(im_part, digits + 5))))
+_num = evidence_value
 
 
 def _mp60(f):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import mpmath
 import pytest
 import sympy as sp
+from conftest import evidence_value
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -89,16 +90,7 @@ TINY = [
 ]
 
 
-def _num(expr, digits):
-    try:
-        v = sp.N(expr, digits, maxn=3000)
-    except Exception:
-        return None
-    if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not v.is_number:
-        return None
-    re_, im_ = v.as_real_imag()
-    with mpmath.workdps(digits + 10):
-        return mpmath.mpc(mpmath.mpf(str(sp.N(re_, digits + 5))), mpmath.mpf(str(sp.N(im_, digits + 5))))
+_num = evidence_value
 
 
 def _agrees(a, b, point) -> bool | None:
