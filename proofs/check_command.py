@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import sympy as sp
@@ -417,17 +418,25 @@ def write_latex(directory: str, checked) -> tuple[list[str], list[str]]:
 # --------------------------------------------------------------------------- the command
 
 def run_check(args, out, unicode: bool = True) -> int:
-    """Run ``dgm-proofs check``; return the exit status (0, 1; bad input raises ValueError)."""
-    if args.json:
+    """Run ``dgm-proofs check``; return the exit status (0, 1; bad input raises ValueError).
+    An empty output path is refused; ``--json -`` writes the JSON alone to standard output
+    and the terminal report to standard error."""
+    if args.json is not None:
         check_file_target(args.json, "JSON file")
-    if args.latex:
+    if args.latex is not None:
         check_dir_target(args.latex, "LaTeX directory")
     checked = check_files(args.files, budget=args.budget)
-    print(terminal_text(checked, unicode=unicode), file=out)
-    if args.json:
-        write_text_atomic(args.json, json.dumps(report_dict(checked), indent=2, ensure_ascii=False) + "\n")
+    to_stdout = args.json == "-"
+    report = sys.stderr if to_stdout else out
+    print(terminal_text(checked, unicode=unicode), file=report)
+    text = json.dumps(report_dict(checked), indent=2, ensure_ascii=False) + "\n"
+    if to_stdout:
+        out.write(text)
+    elif args.json is not None:
+        write_text_atomic(args.json, text)
         print(f"JSON report written to {args.json}", file=out)
-    if args.latex:
+    out = report
+    if args.latex is not None:
         written, failures = write_latex(args.latex, checked)
         print(f"Annotated copies written to {args.latex}: "
               + ", ".join(os.path.basename(w) for w in written), file=out)

@@ -188,6 +188,25 @@ def test_unreadable_input_exits_2_with_file_and_line_and_writes_nothing(tmp_path
     assert not out_json.exists() and not out_dir.exists()
 
 
+@pytest.mark.parametrize("option", ["--json", "--latex"])
+def test_an_empty_output_path_exits_2_before_any_check(tmp_path, capsys, option):
+    ok = _write(tmp_path, "ok.md", "$$\nx + x = 2x\n$$\n")
+    assert main(["check", ok, option, ""]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
+    assert "empty" in captured.err and sorted(os.listdir(tmp_path)) == ["ok.md"]
+
+
+def test_json_dash_writes_the_report_alone_to_standard_output(tmp_path, capsys):
+    ok = _write(tmp_path, "ok.md", "$$\nx + x = 2x\n$$\n")
+    assert main(["check", ok, "--json", "-"]) == 0
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["status"] == "proved" and [s["relation"] for s in report["steps"]] == ["=="]
+    assert "Status: proved" in captured.err
+    assert sorted(os.listdir(tmp_path)) == ["ok.md"]
+
+
 def test_a_missing_file_exits_2(tmp_path, capsys):
     assert main(["check", str(tmp_path / "nope.tex")]) == 2
     err = capsys.readouterr().err
