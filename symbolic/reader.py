@@ -768,8 +768,6 @@ def _scan_row(text: str, start: int, end: int):
                     k = piece_start = r.end()
                     continue
             m = re.match(r"\\([A-Za-z]+|.)", text[k:end])
-            if m and m.group(1) in ("{", "left", "bigl", "Bigl"):
-                pass
             if m and m.group(0) in ("\\{",):
                 depth += 1
             elif m and m.group(0) in ("\\}",):
