@@ -752,6 +752,13 @@ def _scan_row(text: str, start: int, end: int):
 
     while k < end:
         ch = text[k]
+        if depth == 0 and (ch == "\\" or ch in "=<>:"):
+            r = _REL.match(text, k)
+            if r:                                      # a relation sign: the chain goes on
+                flush(k)
+                pieces.append(("rel", k, r.end(), r.group(0)))
+                k = piece_start = r.end()
+                continue
         if ch == "\\":
             m = re.match(r"\\(text|textrm|mbox|intertext)\s*\{([^{}]*)\}", text[k:end])
             if m and depth == 0 and m.group(2).strip() != "d" and re.search(r"[A-Za-z]{2,}|\(", m.group(2)):
@@ -760,13 +767,6 @@ def _scan_row(text: str, start: int, end: int):
                 k += m.end()
                 piece_start = k
                 continue
-            if depth == 0:
-                r = _REL.match(text, k)
-                if r:
-                    flush(k)
-                    pieces.append(("rel", k, r.end(), r.group(0)))
-                    k = piece_start = r.end()
-                    continue
             m = re.match(r"\\([A-Za-z]+|.)", text[k:end])
             if m and m.group(0) in ("\\{",):
                 depth += 1
@@ -780,22 +780,11 @@ def _scan_row(text: str, start: int, end: int):
             depth -= 1
         elif depth == 0 and ch == ",":
             break                                      # ", x > 0": a condition, not a step
-        elif depth == 0 and ch in "=<>:":
-            r = _REL.match(text, k)
-            if r:
-                flush(k)
-                pieces.append(("rel", k, r.end(), r.group(0)))
-                k = piece_start = r.end()
-                continue
         if not ch.isspace() and ch not in "&":
             seen_expr = True
         k += 1
     flush(k)
     return pieces
-
-
-def _clean(tex: str) -> str:
-    return _normalise(tex)
 
 
 def _starts_with_operator(tex: str) -> bool:
@@ -822,28 +811,28 @@ def read_text(text: str, name: str = "<string>", kind: str | None = None) -> Sol
             exprs = [(body[p[1]:p[2]], p[1]) for p in pieces if p[0] == "expr"]
             rels = [p for p in pieces if p[0] == "rel"]
             first_tex = exprs[0][0]
-            if not _clean(first_tex) and not rels:
+            if not _normalise(first_tex) and not rels:
                 continue                                           # an empty row
-            if _clean(first_tex) and not rels and prev_row_last is not None and \
+            if _normalise(first_tex) and not rels and prev_row_last is not None and \
                     _starts_with_operator(first_tex):
                 # a continuation of the expression above (a long sum broken across rows)
                 joined = (prev_row_last[0] + " " + first_tex, prev_row_last[1])
                 _replace_last(raw_steps, prev_row_last, joined)
                 prev_row_last = last = joined
                 continue
-            if _clean(first_tex) and rels == [] :
+            if _normalise(first_tex) and rels == []:
                 prev_row_last = last = (first_tex, exprs[0][1])
                 continue
-            if _clean(first_tex) and prev_row_last is not None and _starts_with_operator(first_tex):
+            if _normalise(first_tex) and prev_row_last is not None and _starts_with_operator(first_tex):
                 joined = (prev_row_last[0] + " " + first_tex, prev_row_last[1])
                 _replace_last(raw_steps, prev_row_last, joined)
                 exprs[0] = joined
-            current = exprs[0] if _clean(first_tex) else (prev_row_last or last)
+            current = exprs[0] if _normalise(first_tex) else (prev_row_last or last)
             if current is None:
                 raise ReadError(name, _line_of(clean, rels[0][1]),
                                 f"{rels[0][3]} has no left-hand side")
             for rel, rhs in zip(rels, exprs[1:]):
-                if not _clean(rhs[0]):
+                if not _normalise(rhs[0]):
                     raise ReadError(name, _line_of(clean, rel[1]), f"nothing on the right of {rel[3]}")
                 if rel[3] in RELATIONS and current is not None:
                     raw_steps.append([_line_of(clean, rel[1]), RELATIONS[rel[3]], current, rhs,

@@ -113,6 +113,16 @@ def _nonzero_somewhere(delta):
             return point
     return None
 
+def _assert_none_proved_or_checked(batch, shown):
+    """Every claim of ``batch`` is false (``shown``: its sides and the point where it fails)."""
+    if not batch:
+        return
+    for (lhs, rhs, point), verdict in zip(shown, verify_many(batch, budget=BUDGET, workers=2)):
+        assert verdict.status not in ("proved", "checked"), (
+            f"FALSE claim {lhs} == {rhs} (differs at {point}) was {verdict.status}/{verdict.method}: "
+            f"{verdict.detail}")
+
+
 
 @SETTINGS
 @given(st.lists(st.tuples(trees, st.sampled_from(sorted(REWRITES))), min_size=2, max_size=2))
@@ -153,12 +163,7 @@ def test_perturbed_tree_is_never_proved_or_checked(items):
             abs(d60 - d90) <= mpmath.mpf(10) ** -40 * abs(d90), (tree, rhs, point)
         batch.append(claim(tree, rhs))
         shown.append((tree, rhs, point))
-    if not batch:
-        return
-    for (tree, rhs, point), verdict in zip(shown, verify_many(batch, budget=BUDGET, workers=2)):
-        assert verdict.status not in ("proved", "checked"), (
-            f"FALSE claim {tree} == {rhs} (differs at {point}) was {verdict.status}/{verdict.method}: "
-            f"{verdict.detail}")
+    _assert_none_proved_or_checked(batch, shown)
 
 
 @SETTINGS
@@ -210,9 +215,4 @@ def test_perturbation_inside_a_function_is_never_proved_or_checked(items):
             continue                          # e.g. sin at a critical point: no independent evidence
         batch.append(claim(lhs, rhs))
         shown.append((lhs, rhs, evidence))
-    if not batch:
-        return
-    for (lhs, rhs, point), verdict in zip(shown, verify_many(batch, budget=BUDGET, workers=2)):
-        assert verdict.status not in ("proved", "checked"), (
-            f"FALSE claim {lhs} == {rhs} (differs at {point}) was {verdict.status}/{verdict.method}: "
-            f"{verdict.detail}")
+    _assert_none_proved_or_checked(batch, shown)
