@@ -34,8 +34,10 @@ import sympy as sp
 
 from .check import DEFAULT_BUDGET, RELATIONS, Verdict, claim, verify, verify_many, weakest
 
-__all__ = ["Assumption", "Step", "Claim", "Goal", "Exhibit", "CrossCheck", "Derivation", "CheckedDerivation",
-           "symbol_assumptions", "result_to_json"]
+__all__ = ["Assumption", "Step", "Claim", "Goal", "Exhibit", "CrossCheck", "Section", "Derivation",
+           "CheckedDerivation", "symbol_assumptions", "result_to_json", "PARTS"]
+
+PARTS = ("main", "appendix")
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,46 @@ class CrossCheck:
             raise ValueError("CrossCheck.passed must be a bool")
 
 
+@dataclass(frozen=True)
+class Section:
+    """One titled part of a derivation: what the homework asks (``part='main'``) or an
+    extension, cross-check or worked example (``part='appendix'``).  Its fields are those of
+    :class:`Derivation`; a derivation built from sections holds their concatenation, and the
+    report prints the main sections of every problem before any appendix.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol('x')
+    >>> s = Section("Expanding", steps=[Step((x + 1)**2, x**2 + 2*x + 1, "the binomial square")])
+    >>> d = Derivation("Toy", sections=[s, Section("More", part="appendix", steps=[Step(x, x, "trivially")])])
+    >>> len(d.steps), [sec.part for sec in d.sections]
+    (2, ['main', 'appendix'])
+    """
+
+    heading: str
+    part: str = "main"
+    steps: Sequence[Step] = ()
+    goals: Sequence[Goal] = ()
+    claims: Sequence[Claim] = ()
+    notes: Sequence[str] = ()
+    exhibits: Sequence[Exhibit] = ()
+    answers: Sequence[str] = ()
+    cross_checks: Sequence[CrossCheck] = ()
+    results: Mapping[str, Any] = field(default_factory=dict)
+    assumptions: Sequence[Assumption] = ()
+
+    def __post_init__(self):
+        if self.part not in PARTS:
+            raise ValueError(f"a section's part must be one of {PARTS}, not {self.part!r}")
+        if not isinstance(self.heading, str) or not self.heading.strip():
+            raise ValueError("a section needs a heading")
+        for name in _SEQUENCES:
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "results", dict(self.results))
+
+
+_SEQUENCES = ("steps", "assumptions", "goals", "claims", "notes", "exhibits", "answers", "cross_checks")
+
+
 def _freeze(value):
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value)
@@ -222,6 +264,8 @@ class Derivation:
     answers : the final answers, LaTeX mathematics, shown boxed.
     cross_checks : independent checks by other routes (:class:`CrossCheck`).
     id : the problem id this derivation belongs to (optional).
+    sections : :class:`Section` objects; their steps, goals, claims, notes, exhibits,
+        answers, cross-checks, results and assumptions are appended to the fields above.
     """
 
     title: str
@@ -235,12 +279,17 @@ class Derivation:
     answers: Sequence[str] = ()
     cross_checks: Sequence[CrossCheck] = ()
     id: str = ""
+    sections: Sequence[Section] = ()
 
     def __post_init__(self):
-        for name in ("steps", "assumptions", "goals", "claims", "notes", "exhibits", "answers",
-                     "cross_checks"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
-        object.__setattr__(self, "results", dict(self.results))
+        object.__setattr__(self, "sections", tuple(self.sections))
+        for name in _SEQUENCES:
+            own = tuple(getattr(self, name))
+            object.__setattr__(self, name, own + tuple(x for sec in self.sections for x in getattr(sec, name)))
+        results = dict(self.results)
+        for sec in self.sections:
+            results.update(sec.results)
+        object.__setattr__(self, "results", results)
         if not self.title.strip():
             raise ValueError("a derivation needs a title")
         if not self.steps and not self.claims:
@@ -248,6 +297,15 @@ class Derivation:
         for s in self.steps:
             if not isinstance(s, Step):
                 raise ValueError(f"derivation {self.title!r}: {s!r} is not a Step")
+
+    def section_ranges(self) -> list[tuple[int, int]]:
+        """For each section, the ``(start, stop)`` indices of its steps in :attr:`steps`."""
+        start = len(self.steps) - sum(len(sec.steps) for sec in self.sections)
+        out = []
+        for sec in self.sections:
+            out.append((start, start + len(sec.steps)))
+            start += len(sec.steps)
+        return out
 
     def all_assumptions(self) -> tuple[Assumption, ...]:
         """Explicit assumptions followed by those the symbols carry."""
@@ -312,8 +370,10 @@ class CheckedDerivation:
         """The steps grouped into maximal chains (each step's lhs is the previous rhs; a step
         with a heading or its own printed left side starts a new chain)."""
         out: list[list[Step]] = []
-        for step in self.derivation.steps:
-            if out and step.heading is None and step.lhs_tex is None and step.lhs == out[-1][-1].rhs:
+        starts = {start for start, _ in self.derivation.section_ranges()}
+        for index, step in enumerate(self.derivation.steps):
+            if out and index not in starts and step.heading is None and step.lhs_tex is None \
+                    and step.lhs == out[-1][-1].rhs:
                 out[-1].append(step)
             else:
                 out.append([step])
@@ -339,6 +399,11 @@ class CheckedDerivation:
     def steps(self):
         """Pairs (step, verdict)."""
         return tuple(zip(self.derivation.steps, self.verdicts))
+
+    def section_steps(self, index: int):
+        """Pairs (step, verdict) of the derivation's ``index``-th section."""
+        start, stop = self.derivation.section_ranges()[index]
+        return self.steps[start:stop]
 
     def as_dict(self) -> dict:
         """The JSON form of the design (version 1), for one derivation."""
