@@ -47,3 +47,42 @@ def evidence_value(expr, digits):
     re_, im_ = value.as_real_imag()
     with mpmath.workdps(digits + 10):
         return mpmath.mpc(mpmath.mpf(str(sp.N(re_, digits + 5))), mpmath.mpf(str(sp.N(im_, digits + 5))))
+
+
+def prose_of(derivation):
+    """Every human sentence of a derivation, with where it sits: title, section headings and
+    assumptions, step reasons and headings, claims, notes, exhibit captions, cross-check texts
+    and answers (answers are LaTeX; they count when they hold words in ``\\text{...}``)."""
+    d = derivation
+    yield "title", d.title
+    for k, sec in enumerate(d.sections):
+        yield f"section {k} heading", sec.heading
+    for a in d.assumptions:
+        yield "assumption", a.text
+    for k, s in enumerate(d.steps):
+        yield f"step {k + 1} reason", s.reason
+        if s.heading:
+            yield f"step {k + 1} heading", s.heading
+        for a in s.assumptions:
+            if hasattr(a, "text"):
+                yield f"step {k + 1} assumption", a.text
+    for c in d.claims:
+        yield "claim", c.text
+    for n in d.notes:
+        yield "note", n
+    for e in d.exhibits:
+        if e.caption:
+            yield f"exhibit {e.label} caption", e.caption
+    for c in d.cross_checks:
+        for field_name in ("what", "against", "outcome"):
+            yield f"cross-check {field_name}", getattr(c, field_name)
+    for a in d.answers:
+        if "\\text" in a:
+            yield "answer", a
+
+
+def untranslated(derivation):
+    """The sentences of ``derivation`` that are plain strings, not catalogue :class:`Text`
+    (they would print in English in every language): ``[(where, sentence), ...]``."""
+    from symbolic.text import Text
+    return [(where, text) for where, text in prose_of(derivation) if not isinstance(text, Text)]
