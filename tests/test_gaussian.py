@@ -7,11 +7,12 @@ import pytest
 import sympy as sp
 from conftest import close
 
-from symbolic.gaussian import (GaussianExpectation, SymbolicGaussian, check_spd, cholesky_symbols,
-                               exact_random_check, expect, kl_1d_formula, kl_by_moments,
-                               kl_general_formula, kl_monte_carlo, kl_mvn, kl_normal,
+from symbolic.gaussian import (GaussianExpectation, SymbolicGaussian, asymmetry_example, check_spd,
+                               cholesky_symbols, exact_random_check, expect, kl_1d_formula, kl_by_moments,
+                               kl_chain, kl_general_formula, kl_monte_carlo, kl_mvn, kl_normal,
                                kl_quadrature_1d, kl_quadrature_2d, kl_vae_prior_formula,
-                               monte_carlo_check, random_spd)
+                               log_ratio_general, monte_carlo_check, quadratic_form_chain,
+                               quadrature_checks, random_spd, special_covariances)
 
 
 def _rational(rng, lo, hi, den=4):
@@ -77,12 +78,13 @@ def test_kl_mvn_matches_seeded_monte_carlo_in_five_dimensions():
 
 
 def test_monte_carlo_cross_check_passes_for_kl_mvn_and_fails_for_a_wrong_closed_form():
-    assert monte_carlo_check(d=5, seed=0, n=100_000).passed is True
+    right = monte_carlo_check(d=5, seed=0, n=100_000)
+    assert right.passed is True and right.errors < 4 and right.value > 0
     # covariances exchanged in the closed form: the check must notice
     swapped = monte_carlo_check(d=5, seed=0, n=100_000,
                                 closed_form=lambda m1, S1, m2, S2: kl_mvn(m1, S2, m2, S1))
     assert swapped.passed is False
-    assert "DISAGREE" in swapped.outcome
+    assert swapped.errors > 4 and swapped.estimate == right.estimate
     # "- d" off by one (1/2 too large): also caught, at about 14 standard errors
     off_by_one = monte_carlo_check(d=5, seed=0, n=100_000,
                                    closed_form=lambda *a: kl_mvn(*a) + sp.Rational(1, 2))
@@ -239,3 +241,50 @@ def test_random_spd_is_spd_and_reproducible():
     S = random_spd(6, random.Random(4))
     assert check_spd(S) == S
     assert random_spd(6, random.Random(4)) == S
+
+
+# --------------------------------------------------------------------------- the derivation's expressions
+
+def test_quadrature_checks_agree_with_the_closed_form_to_many_digits():
+    one, two = quadrature_checks(0)
+    assert (one.d, two.d) == (1, 2)
+    assert one.passed and two.passed
+    assert one.error < 1e-25 and two.error < 1e-20
+    assert len(one.point) == 4 and one.point[1] > 0 and one.point[3] > 0
+
+
+def test_log_ratio_general_holds_for_a_symbolic_dimension():
+    lhs, rhs = log_ratio_general()
+    assert any(s.name == "d" for s in lhs.free_symbols)
+    assert sp.simplify(sp.expand_log(lhs - rhs)) == 0
+
+
+def test_quadratic_form_chain_ends_in_trace_plus_quadratic_term():
+    # the chain's first stage, evaluated from the moments, is its last stage, in every dimension
+    first, *_, last = quadratic_form_chain((1, 2))
+    assert first.shape == last.shape == (2, 1)
+    for k in range(2):
+        assert sp.expand(first[k].doit() - last[k]) == 0
+
+
+def test_kl_chain_ends_in_kl_mvn_of_the_same_matrices():
+    first, *_, last = kl_chain((1, 2))
+    p1 = SymbolicGaussian.symbolic(2, "l", "mu", "1")
+    p2 = SymbolicGaussian.symbolic(2, "r", "mu", "2")
+    closed = kl_mvn(p1.mean, p1.cov, p2.mean, p2.cov)
+    assert sp.simplify(sp.expand_log(last[1] - closed)) == 0
+    assert isinstance(first[0], GaussianExpectation)
+
+
+def test_special_covariances_are_the_familiar_forms_at_a_point():
+    cases = special_covariances((2,))
+    assert set(cases) == {"diagonal", "isotropic", "vae_prior"}
+    for lhs, rhs in cases.values():
+        point = {s: sp.Rational(3, 2) if s.is_positive else sp.Rational(-1, 3) for s in lhs.free_symbols | rhs.free_symbols}
+        assert sp.simplify(sp.expand_log((lhs[0] - rhs[0]).xreplace(point))) == 0
+
+
+def test_asymmetry_example_values():
+    pq, v_pq, qp, v_qp = asymmetry_example()
+    assert (pq.doit(), qp.doit()) == (v_pq, v_qp)
+    assert float(v_qp - v_pq) > 0
