@@ -20,7 +20,8 @@ try:                      # an interrupt while SymPy loads: one line, not a trac
     from symbolic.check import DEFAULT_BUDGET
 
     from . import guard, registry
-    from .output import (STDOUT, Outputs, check_dir_target, check_file_target, latex_document,
+    from .output import (STDOUT, Outputs, check_dir_target, check_file_target, figures_of,
+                         latex_document,
                          report_json, write_folder, write_text_atomic)
     from .terminal import render, summary
 except KeyboardInterrupt:
@@ -168,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
                           f"at most {MAX_BUDGET:g})")
     _time_limit_option(run)
     run.add_argument("--quiet", action="store_true", help="status lines only, no equations")
+    run.add_argument("--lang", choices=("en", "ru"), default="en",
+                     help="language of the terminal text and of --latex (default en)")
     _problem_options(run)
     report = sub.add_parser("report", help="the whole solution set: main.tex, figures, main.pdf")
     report.add_argument("--out", required=True, metavar="DIR", help="output directory")
@@ -175,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--budget", type=_budget, default=DEFAULT_BUDGET, metavar="S",
                         help=f"seconds allowed per step (default {DEFAULT_BUDGET:g}, at most {MAX_BUDGET:g})")
     _time_limit_option(report)
+    _problem_options(report)                   # the same problem options as run
     from .check_command import add_parser as _add_check
     _add_check(sub, _budget)                   # dgm-proofs check FILE.tex|FILE.md ...
     return parser
@@ -209,8 +213,7 @@ def _run(args, out) -> int:
             problem.validate(args)
     for problem in problems:                   # bad input is refused before any long work
         registry.built(problem, args)
-    figures = {p.ID: tuple(p.figures(args)) for p in problems if hasattr(p, "figures")} \
-        if args.latex is not None else {}
+    figures = figures_of(problems, args, args.lang) if args.latex is not None else {}
     stdout = out
     if args.json == STDOUT:                    # the JSON alone on standard output
         out = _Quietable(sys.stderr)
@@ -219,20 +222,20 @@ def _run(args, out) -> int:
     for problem in problems:
         checked = registry.checked(problem, args, args.budget)
         results.append((problem, checked))
-        print(render(problem, checked, unicode=unicode, equations=not args.quiet), file=out)
+        print(render(problem, checked, unicode=unicode, equations=not args.quiet, lang=args.lang), file=out)
         print(file=out)
     with Outputs(stdout=stdout) as outputs:     # staged, then moved into place together
         if args.json is not None:
             outputs.file(args.json, report_json(results))
         if args.latex is not None:
-            outputs.folder(args.latex, {"main.tex": latex_document(results, figures)},
+            outputs.folder(args.latex, {"main.tex": latex_document(results, figures, args.lang)},
                            [f for figs in figures.values() for f in figs])
         outputs.commit()
     if args.json is not None and args.json != STDOUT:
         print(f"JSON report written to {args.json}", file=out)
     if args.latex is not None:
         print(f"LaTeX written to {os.path.join(args.latex, 'main.tex')}", file=out)
-    print(summary(results), file=out)
+    print(summary(results, args.lang), file=out)
     return 0 if all(c.status in ("proved", "checked") for _, c in results) else 1
 
 

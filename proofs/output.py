@@ -26,12 +26,12 @@ import stat
 import sys
 import tempfile
 
-from symbolic.latex import derivation_latex, document, text_latex
+from symbolic.latex import derivation_latex, document, prose
 
 from . import guard
 
 __all__ = ["check_file_target", "check_dir_target", "report_json", "write_text_atomic",
-           "write_folder", "figure_latex", "latex_sections", "latex_document", "JSON_VERSION",
+           "write_folder", "figure_latex", "figures_of", "latex_sections", "latex_document", "JSON_VERSION",
            "Outputs", "STDOUT"]
 
 JSON_VERSION = 1
@@ -292,23 +292,38 @@ def report_json(checked_by_problem) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
-def figure_latex(fig, caption: str | None = None) -> str:
-    """A floating figure including ``fig``'s vector PDF, with its caption (or ``caption``)."""
-    return ("\\begin{figure}[htbp]\n\\centering\n"
-            f"\\includegraphics[width=0.92\\linewidth]{{{fig.name}.pdf}}\n"
-            f"\\caption{{{text_latex(fig.caption if caption is None else caption)}}}\n\\end{{figure}}\n")
+def figure_latex(fig, lang: str = "en", width: str = "0.92\\linewidth") -> str:
+    """A figure including ``fig``'s vector PDF, its caption (a catalogue text or a string with
+    ``$...$`` mathematics) said in ``lang`` and typeset as LaTeX.  ``[!htb]``: here, or at the
+    top or bottom of a page, never alone on a page of its own."""
+    return ("\\begin{figure}[!htb]\n\\centering\n"
+            f"\\includegraphics[width={width}]{{{fig.name}.pdf}}\n"
+            f"\\caption{{{prose(fig.caption, lang)}}}\n\\end{{figure}}\n")
 
 
-def latex_sections(checked_by_problem, figures_by_problem=None):
-    """``(heading, body)`` pairs for :func:`symbolic.latex.document`, one per problem."""
+def latex_sections(checked_by_problem, figures_by_problem=None, lang: str = "en"):
+    """``(heading, body)`` pairs for :func:`symbolic.latex.document`, one per problem, every
+    part of each derivation, in ``lang``."""
     sections = []
     for problem, checked in checked_by_problem:
-        body = derivation_latex(checked, level="subsection")
+        body = derivation_latex(checked, level="subsection", lang=lang)
         for fig in (figures_by_problem or {}).get(problem.ID, ()):
-            body += "\n" + figure_latex(fig)
+            body += "\n" + figure_latex(fig, lang)
         sections.append((problem.TITLE, body))
     return sections
 
 
-def latex_document(checked_by_problem, figures_by_problem=None) -> str:
-    return document(latex_sections(checked_by_problem, figures_by_problem))
+def latex_document(checked_by_problem, figures_by_problem=None, lang: str = "en") -> str:
+    return document(latex_sections(checked_by_problem, figures_by_problem, lang), lang=lang)
+
+
+def figures_of(problems, options, lang: str = "en") -> dict:
+    """The figures of each problem id, their words in ``lang`` (a problem whose ``figures`` takes
+    no language draws them as it can)."""
+    import inspect
+    out = {}
+    for problem in problems:
+        if hasattr(problem, "figures"):
+            takes_lang = "lang" in inspect.signature(problem.figures).parameters
+            out[problem.ID] = tuple(problem.figures(options, lang) if takes_lang else problem.figures(options))
+    return out

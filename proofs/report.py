@@ -1,6 +1,14 @@
-"""``dgm-proofs report``: the whole solution set as one LaTeX document (title page, contents,
-one section per problem in the homework's order, figures, and a final page of assumptions and
-of steps not proved), compiled with two pdflatex passes when pdflatex exists."""
+"""``dgm-proofs report``: the whole solution set as one LaTeX document, compiled with two
+pdflatex passes when pdflatex exists.
+
+Part I (the main part) answers the homework: for each problem in the homework's order, its
+question restated (the ``question`` of its catalogue) and its ``main`` sections, ending in the
+boxed answers.  Part II (the appendix) holds everything else: each problem's ``appendix``
+sections and figures, every assumption used, and the steps only checked.  Every sentence
+comes from a catalogue (``proofs/text/report.{en,ru}.toml``, the problems' own, and the
+library's vocabulary), so ``--lang ru`` is Russian throughout.  The report takes the
+problems' options of ``dgm-proofs run`` (``--values 16``, ``--alpha 1/3`` ...).
+"""
 from __future__ import annotations
 
 import os
@@ -8,13 +16,17 @@ import re
 import shutil
 import subprocess
 
-from symbolic.latex import derivation_latex, preamble, text_latex
+from symbolic.latex import header_latex, preamble, prose, sections_latex, word
 
 from . import registry
-from .output import check_dir_target, figure_latex, write_folder
-from .prose import LATEX_WORDS, PREAMBLE, RESTATEMENT, TEXT, translate
+from .output import check_dir_target, figure_latex, figures_of, write_folder
+from .spec import catalogue
 
-__all__ = ["build_report", "report_latex", "compile_pdf", "overfull_boxes"]
+__all__ = ["build_report", "report_latex", "compile_pdf", "overfull_boxes", "underfull_boxes",
+           "part_pages", "question"]
+
+T = catalogue("report")
+MAIN_LABEL, APPENDIX_LABEL, END_LABEL = "part:main", "part:appendix", "part:end"
 
 
 def compile_pdf(directory: str, name: str = "main.tex", passes: int = 2) -> tuple[bool, str]:
@@ -35,86 +47,131 @@ def compile_pdf(directory: str, name: str = "main.tex", passes: int = 2) -> tupl
     return proc.returncode == 0, log
 
 
-def overfull_boxes(log: str, tolerance_pt: float = 10.0) -> list[str]:
+def overfull_boxes(log: str, tolerance_pt: float = 0.0) -> list[str]:
     """The overfull hbox warnings of a pdflatex log wider than ``tolerance_pt``."""
     found = re.findall(r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)[^\n]*", log)
     lines = re.findall(r"Overfull \\hbox \(\d+(?:\.\d+)?pt too wide\)[^\n]*", log)
     return [line for width, line in zip(found, lines) if float(width) > tolerance_pt]
 
 
-def report_latex(results, figures, lang: str = "en", budget: float | None = None) -> str:
-    """The report's ``main.tex``: ``results`` are (problem, checked) pairs in homework order."""
-    t = TEXT[lang]
-    words = LATEX_WORDS[lang]
-    tr = lambda text: translate(text, lang)                    # noqa: E731
-    parts = [
-        preamble(PREAMBLE[lang]),
-        r"\begin{document}",
-        r"\begin{titlepage}\centering\vspace*{5cm}",
-        rf"{{\LARGE {text_latex(t['title'])}\par}}\vspace{{1cm}}",
-        rf"{{\Large {text_latex(t['subtitle'])}\par}}\vspace{{1cm}}",
-        rf"{{\large {text_latex(t['author'])}\par}}\vfill",
-        r"\end{titlepage}",
-        r"\tableofcontents",
-        r"\bigskip",
-        r"\noindent " + text_latex(t["legend"])
-        + (" " + text_latex(t["run_budget"].format(budget=f"{budget:g}")) if budget else ""),
-        r"\clearpage",
-    ]
+def underfull_boxes(log: str, badness: int = 10000) -> list[str]:
+    """The underfull hbox/vbox warnings of a pdflatex log with at least ``badness``."""
+    return [m.group(0) for m in re.finditer(r"Underfull \\[hv]box \(badness (\d+)\)[^\n]*", log)
+            if int(m.group(1)) >= badness]
+
+
+def part_pages(directory: str, name: str = "main") -> dict:
+    """Pages of the compiled report, from the labels it sets: ``{'main': n, 'appendix': n,
+    'total': n}`` (the title and contents page counted in ``total`` only)."""
+    aux = open(os.path.join(directory, name + ".aux"), errors="replace").read()
+    page = {label: int(p) for label, p in re.findall(r"\\newlabel\{([^}]+)\}\{\{[^}]*\}\{(\d+)\}", aux)}
+    return {"main": page[APPENDIX_LABEL] - page[MAIN_LABEL], "appendix": page[END_LABEL] - page[APPENDIX_LABEL] + 1,
+            "total": page[END_LABEL]}
+
+
+def question(problem):
+    """The homework's question restated: the problem's ``QUESTION``, its catalogue's
+    ``question``, else the report's own restatement."""
+    if getattr(problem, "QUESTION", None):
+        return problem.QUESTION
+    text = getattr(getattr(problem, "SPEC", None), "text", None)
+    if text is not None and "question" in text.table("en"):
+        return text("question")
+    key = "restatement_" + problem.ID.replace("-", "_")
+    return T(key) if key in T.table("en") else None
+
+
+def _front(lang, budget) -> list[str]:
+    """A compact title, the contents and the legend, on one page."""
+    legend = prose(T("legend"), lang) + (" " + prose(T("run_budget", budget=f"{budget:g}"), lang) if budget else "")
+    return [r"\begin{center}",
+            rf"{{\LARGE {prose(T('title'), lang)}\par}}\medskip",
+            rf"{{\large {prose(T('subtitle'), lang)}\par}}\smallskip",
+            rf"{{\small {prose(T('author'), lang)}\par}}",
+            r"\end{center}",
+            r"{\small\tableofcontents}",
+            r"\medskip\noindent{\small " + legend + "}",
+            r"\clearpage"]
+
+
+def _main_part(results, figures, lang) -> list[str]:
+    parts = [rf"\part{{{prose(T('main_part'), lang)}}}\label{{{MAIN_LABEL}}}"]
     for problem, checked in results:
-        parts.append(rf"\section{{{text_latex(tr(problem.TITLE))}}}")
-        restated = RESTATEMENT[lang].get(problem.ID)
+        parts.append(rf"\section{{{prose(problem.TITLE, lang)}}}")
+        restated = question(problem)
         if restated:
-            parts.append(rf"\paragraph{{{t['problem']}}} {text_latex(restated)}")
-        parts.append(derivation_latex(checked, level="subsection", words=words, translate=tr))
-        for fig in figures.get(problem.ID, ()):
-            parts.append(figure_latex(fig, translate(fig.caption, lang)))
-        parts.append(r"\clearpage")
-    parts.append(rf"\section*{{{text_latex(t['final'])}}}")
-    parts.append(rf"\addcontentsline{{toc}}{{section}}{{{text_latex(t['final'])}}}")
-    parts.append(rf"\subsection*{{{text_latex(t['assumptions_used'])}}}")
+            parts.append(rf"\paragraph{{{prose(T('problem'), lang)}}} {prose(restated, lang)}")
+        parts += sections_latex(checked, ("main",), lang, heading="subsubsection*", section_assumptions=True)
+        parts += [figure_latex(fig, lang) for fig in figures.get(problem.ID, ()) if _part(fig) == "main"]
+    return parts
+
+
+def _part(fig) -> str:
+    return getattr(fig, "part", "appendix")
+
+
+def _appendix(results, figures, lang) -> list[str]:
+    parts = [r"\clearpage", rf"\part{{{prose(T('appendix_part'), lang)}}}\label{{{APPENDIX_LABEL}}}"]
     for problem, checked in results:
-        items = "\n".join(rf"\item {text_latex(tr(a.text))}" for a in checked.derivation.all_assumptions())
-        parts.append(rf"\paragraph{{{text_latex(tr(problem.TITLE))}}}" +
-                     (f"\n\\begin{{itemize}}\n{items}\n\\end{{itemize}}" if items else ""))
-    parts.append(rf"\subsection*{{{text_latex(t['not_proved'])}}}")
+        body = sections_latex(checked, ("appendix",), lang, heading="subsubsection*")
+        figs = [figure_latex(fig, lang) for fig in figures.get(problem.ID, ()) if _part(fig) == "appendix"]
+        parts.append(rf"\section{{{prose(problem.TITLE, lang)}}}")
+        parts += header_latex(checked, level=None, lang=lang, assumptions=False) + body + figs
+    parts.append(rf"\section{{{prose(T('final_assumptions'), lang)}}}")
+    for problem, checked in results:
+        listed = checked.derivation.all_assumptions()
+        parts.append(rf"\paragraph{{{prose(problem.TITLE, lang)}}} "
+                     + "; ".join(prose(a.text, lang) for a in listed) + ("." if listed else ""))
+    parts.append(rf"\section{{{prose(T('not_proved'), lang)}}}")
     weak = [(problem, k + 1, step, verdict) for problem, checked in results
             for k, (step, verdict) in enumerate(checked.steps) if verdict.status != "proved"]
-    if weak:
-        parts.append("\\begin{itemize}\n" + "\n".join(
-            rf"\item {text_latex(tr(problem.TITLE))}, {t['step']} {k}: {text_latex(tr(step.reason))} "
-            rf"--- \textbf{{{words[verdict.status]}}}" for problem, k, step, verdict in weak)
-            + "\n\\end{itemize}")
-    else:
-        parts.append(text_latex(t["none_checked"]))
+    parts.append("\\begin{itemize}\n" + "\n".join(
+        rf"\item {prose(problem.TITLE, lang)}, {prose(T('step'), lang)} {k}: {prose(step.reason, lang)} "
+        rf"--- \textbf{{{word(verdict.status, lang)}}}" for problem, k, step, verdict in weak)
+        + "\n\\end{itemize}" if weak else prose(T("none_checked"), lang))
+    parts.append(rf"\label{{{END_LABEL}}}")
+    return parts
+
+
+def report_latex(results, figures, lang: str = "en", budget: float | None = None) -> str:
+    """The report's ``main.tex``: ``results`` are (problem, checked) pairs in homework order,
+    ``figures`` the figures of each problem id (drawn in ``lang``)."""
+    parts = [preamble(lang=lang), r"\begin{document}"]
+    parts += _front(lang, budget) + _main_part(results, figures, lang) + _appendix(results, figures, lang)
     parts.append(r"\end{document}")
     return "\n\n".join(parts) + "\n"
 
 
 def build_report(args, out) -> int:
-    """Build, check, write and compile the whole solution set (``dgm-proofs report``)."""
-    from .__main__ import build_parser
+    """Build, check, write and compile the whole solution set (``dgm-proofs report``).
+    ``args`` holds the output options and every problem's options, as ``run`` takes them."""
     check_dir_target(args.out)
-    options = build_parser().parse_args(["run"])
-    results, figures = [], {}
-    for problem in registry.problems():
-        results.append((problem, registry.checked(problem, options, args.budget)))
-        if hasattr(problem, "figures"):
-            figures[problem.ID] = tuple(problem.figures(options))
+    problems = registry.problems()
+    for problem in problems:                       # the checks between options, before building
+        if hasattr(problem, "validate"):
+            problem.validate(args)
+    results = [(problem, registry.checked(problem, args, args.budget)) for problem in problems]
+    figures = figures_of(problems, args, args.lang)
     tex = report_latex(results, figures, args.lang, args.budget)
     written = write_folder(args.out, {"main.tex": tex}, [f for figs in figures.values() for f in figs])
     print(f"wrote {len(written)} file(s) to {args.out}", file=out)
     if shutil.which("pdflatex") is None:
         print("pdflatex not found: main.tex written, not compiled", file=out)
     else:
-        ok, log = compile_pdf(args.out)
-        if not ok:
-            errors = [line for line in log.splitlines() if line.startswith("!")]
-            raise ValueError(f"pdflatex failed on {os.path.join(args.out, 'main.tex')}: "
-                             f"{errors[0] if errors else 'see main.log'}")
-        print(f"compiled {os.path.join(args.out, 'main.pdf')}", file=out)
+        _compile(args.out, out)
     statuses = [c.status for _, c in results]
     print(f"{len(results)} problem(s): " + ", ".join(f"{statuses.count(s)} {s}" for s in
                                                       ("proved", "checked", "failed", "unknown")
                                                       if statuses.count(s)), file=out)
     return 0 if all(s in ("proved", "checked") for s in statuses) else 1
+
+
+def _compile(folder, out) -> None:
+    ok, log = compile_pdf(folder)
+    if not ok:
+        errors = [line for line in log.splitlines() if line.startswith("!")]
+        raise ValueError(f"pdflatex failed on {os.path.join(folder, 'main.tex')}: "
+                         f"{errors[0] if errors else 'see main.log'}")
+    pages = part_pages(folder)
+    print(f"compiled {os.path.join(folder, 'main.pdf')}: {pages['total']} pages, "
+          f"the main part {pages['main']}, the appendix {pages['appendix']}", file=out)

@@ -7,12 +7,12 @@ import shutil
 
 import sympy as sp
 
-__all__ = ["render", "summary", "MARKS"]
+from symbolic.latex import blocks, method_words, word
+from symbolic.text import say
 
-MARKS = {"proved": "✓ proved ", "checked": "~ CHECKED numerically only", "failed": "✗ FAILED ",
-         "unknown": "? UNKNOWN "}
-ASCII_MARKS = {"proved": "[ok] proved", "checked": "[~] CHECKED numerically only",
-               "failed": "[X] FAILED", "unknown": "[?] UNKNOWN"}
+__all__ = ["render", "summary", "STATUSES"]
+
+STATUSES = ("proved", "checked", "failed", "unknown")
 _RELATION = {"==": sp.Eq, "<=": sp.Le, "<": sp.Lt, ">=": sp.Ge, ">": sp.Gt}
 
 
@@ -105,66 +105,90 @@ def _equation(step, unicode: bool, width: int) -> str | None:
     return "\n".join("      " + line for line in lines)
 
 
-def render(problem, checked, *, unicode: bool = True, equations: bool = True) -> str:
-    """The terminal text of one checked derivation."""
-    marks = MARKS if unicode else ASCII_MARKS
+def _marks(unicode: bool, lang: str) -> dict:
+    return {s: word(("mark_" if unicode else "ascii_") + s, lang) for s in STATUSES}
+
+
+def _counterexample(verdict) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items())
+
+
+def _claim_line(claim, verdict, unicode, lang) -> str:
+    if verdict.status in ("proved", "failed"):
+        outcome = word("holds_loud" if verdict.status == "proved" else "does_not_hold_loud", lang)
+    else:
+        outcome = word("undecided_as", lang, status=word("status_word_" + verdict.status, lang))
+    line = f"{word('as_stated_colon', lang)} {_plain(say(claim.text, lang), unicode)} -> {outcome}"
+    if verdict.counterexample:
+        line += f"; {word('counterexample', lang)}: " + _counterexample(verdict)
+    return line
+
+
+def _exhibit_lines(ex, unicode) -> list[str]:
+    value = ex.value
+    try:
+        text = sp.pretty(value, use_unicode=unicode) if isinstance(value, (sp.Basic, sp.MatrixBase)) \
+            else str(value)
+    except Exception:
+        text = str(value)
+    return [f"{_plain(ex.label, unicode)} ="] + ["    " + line for line in text.splitlines()]
+
+
+def _step_lines(number, step, verdict, marks, unicode, equations, width, lang) -> list[str]:
+    line = (f"  ({number}) {marks[verdict.status]} [{method_words(verdict.method, lang)}] "
+            f"{_plain(say(step.reason, lang), unicode)}")
+    if verdict.counterexample:
+        line += f"  {word('counterexample', lang)}: " + _counterexample(verdict)
+    art = _equation(step, unicode, width) if equations else None
+    return [line] + ([art] if art else [])
+
+
+def _block_lines(block, marks, unicode, equations, width, lang) -> list[str]:
+    out = [f"-- {_plain(say(block.heading, lang), unicode)}"] if block.heading is not None else []
+    out += [_claim_line(c, v, unicode, lang) for c, v in block.claims]
+    for ex in block.exhibits:
+        out += _exhibit_lines(ex, unicode)
+    for chain in block.chains:
+        if chain[0][1].heading:
+            out.append(f"-- {_plain(say(chain[0][1].heading, lang), unicode)}")
+        for number, step, verdict in chain:
+            out += _step_lines(number, step, verdict, marks, unicode, equations, width, lang)
+    out += [_plain(say(note, lang), unicode) for note in block.notes]
+    out += [f"{word('answer_colon', lang)} {_plain(say(answer, lang), unicode)}" for answer in block.answers]
+    out += [f"  {word('cross_check', lang)}: {_plain(say(c.what, lang), unicode)} {word('versus', lang)} "
+            f"{_plain(say(c.against, lang), unicode)}: {_plain(say(c.outcome, lang), unicode)} -> "
+            f"{word('passed' if c.passed else 'not_passed', lang)}" for c in block.cross_checks]
+    return out
+
+
+def _status_line(checked, lang) -> str:
+    counts = {s: sum(v.status == s for v in checked.verdicts) for s in STATUSES}
+    rest = "".join(", " + word("status_count", lang, count=counts[s], status=word("status_word_" + s, lang))
+                   for s in ("checked", "failed", "unknown") if counts[s])
+    rest += "" if checked.goals_reached else "; " + word("goal_not_reached", lang)
+    return word("status_line", lang, status=word("status_word_" + checked.status, lang),
+                proved=counts["proved"], total=len(checked.verdicts), rest=rest)
+
+
+def render(problem, checked, *, unicode: bool = True, equations: bool = True, lang: str = "en") -> str:
+    """The terminal text of one checked derivation, its words in ``lang``."""
+    marks = _marks(unicode, lang)
     width = min(shutil.get_terminal_size((100, 24)).columns, 120) - 8
     d = checked.derivation
-    out = [f"== {problem.ID}: {d.title} =="]
+    out = [f"== {problem.ID}: {_plain(say(d.title, lang), unicode)} =="]
     assumptions = d.all_assumptions()
     if assumptions:
-        out.append("Assumptions: " + "; ".join(_plain(a.text, unicode) for a in assumptions))
-    for claim, verdict in checked.claims:
-        if verdict.status == "proved":
-            outcome = "HOLDS (proved)"
-        elif verdict.status == "failed":
-            outcome = "DOES NOT HOLD"
-        else:
-            outcome = f"undecided ({verdict.status})"
-        line = f"As stated in the homework: {_plain(claim.text, unicode)} -> {outcome}"
-        if verdict.counterexample:
-            line += "; counterexample: " + ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items())
-        out.append(line)
-    for ex in d.exhibits:
-        out.append(f"{_plain(ex.label, unicode)} =")
-        value = ex.value
-        try:
-            text = sp.pretty(value, use_unicode=unicode) if isinstance(value, (sp.Basic, sp.MatrixBase)) \
-                else str(value)
-        except Exception:
-            text = str(value)
-        out.extend("    " + line for line in text.splitlines())
-    number = 0
-    for chain in checked.chains():
-        if chain[0].heading:
-            out.append(f"-- {_plain(chain[0].heading, unicode)}")
-        for step in chain:
-            number += 1
-            verdict = checked.verdicts[d.steps.index(step)]
-            line = f"  ({number}) {marks[verdict.status]} [{verdict.method}] {_plain(step.reason, unicode)}"
-            if verdict.counterexample:
-                line += "  counterexample: " + ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items())
-            out.append(line)
-            if equations:
-                art = _equation(step, unicode, width)
-                if art:
-                    out.append(art)
-    for note in d.notes:
-        out.append(_plain(note, unicode))
-    for answer in d.answers:
-        out.append(f"Answer: {_plain(answer, unicode)}")
-    for c in d.cross_checks:
-        out.append(f"  cross-check: {_plain(c.what, unicode)} vs {_plain(c.against, unicode)}: "
-                   f"{_plain(c.outcome, unicode)} -> {'agrees' if c.passed else 'DISAGREES'}")
-    counts = {s: sum(v.status == s for v in checked.verdicts) for s in marks}
-    out.append(f"Status: {checked.status} ({counts['proved']}/{len(checked.verdicts)} steps proved"
-               + "".join(f", {counts[s]} {s}" for s in ("checked", "failed", "unknown") if counts[s])
-               + ("" if checked.goals_reached else "; the steps do not reach the stated goal") + ")")
+        out.append(word("assumptions_colon", lang) + " "
+                   + "; ".join(_plain(say(a.text, lang), unicode) for a in assumptions))
+    for block in blocks(checked):
+        out += _block_lines(block, marks, unicode, equations, width, lang)
+    out.append(_status_line(checked, lang))
     return "\n".join(out)
 
 
-def summary(checked_by_problem) -> str:
+def summary(checked_by_problem, lang: str = "en") -> str:
     """One line: how many derivations, and their statuses."""
     statuses = [c.status for _, c in checked_by_problem]
-    parts = [f"{statuses.count(s)} {s}" for s in ("proved", "checked", "failed", "unknown") if statuses.count(s)]
-    return f"{len(statuses)} derivation(s): " + ", ".join(parts)
+    parts = [word("status_count", lang, count=statuses.count(s), status=word("status_word_" + s, lang))
+             for s in STATUSES if statuses.count(s)]
+    return word("summary", lang, count=len(statuses), statuses=", ".join(parts))

@@ -62,37 +62,38 @@ class Assumption:
 def symbol_assumptions(symbols) -> tuple[Assumption, ...]:
     """Assumptions carried by SymPy symbols (positive, integer ...), grouped, as printable objects.
 
-    Each symbol is its own piece of mathematics, so a long list can break across lines.
+    Each symbol is its own piece of mathematics, so a long list can break across lines.  The
+    texts come from the library's vocabulary (``symbolic/words/common.{en,ru}.toml``), so they
+    render in every language.
 
     >>> import sympy as sp
+    >>> from symbolic.text import say
     >>> s, t, n = sp.Symbol('s', positive=True), sp.Symbol('t', positive=True), sp.Symbol('n', integer=True)
     >>> [a.text for a in symbol_assumptions([s, t, n])]
     ['$n$ is an integer', '$s$, $t$ are positive']
+    >>> say(symbol_assumptions([n])[0].text, "ru")
+    '$n$ --- целое число'
     """
+    from .latex import WORDS
     groups: dict[str, list[str]] = {}
     for s in sorted(set(symbols), key=str):
-        if s.is_integer:
-            fact = ("positive integer" if s.is_positive else
-                    "non-negative integer" if s.is_nonnegative else "integer")
-        elif s.is_positive:
-            fact = "positive"
-        elif s.is_nonnegative:
-            fact = "non-negative"
-        elif s.is_real:
-            fact = "real"
-        else:
-            continue
-        groups.setdefault(fact, []).append(f"${sp.latex(s)}$")
-    out = []
-    for fact, names in groups.items():
-        plural = len(names) > 1
-        noun = fact.endswith("integer")
-        if noun:
-            words = f"{fact}s" if plural else ("an " if fact[0] in "aeiou" else "a ") + fact
-        else:
-            words = fact
-        out.append(Assumption(f"{', '.join(names)} {'are' if plural else 'is'} {words}"))
-    return tuple(out)
+        fact = _fact(s)
+        if fact:
+            groups.setdefault(fact, []).append(f"${sp.latex(s)}$")
+    return tuple(Assumption(WORDS(("are_" if len(names) > 1 else "is_") + fact, names=", ".join(names)))
+                 for fact, names in groups.items())
+
+
+def _fact(s) -> str | None:
+    """The strongest fact a symbol carries, as a vocabulary key (``positive_integer`` ...)."""
+    if s.is_integer:
+        return ("positive_integer" if s.is_positive else
+                "nonnegative_integer" if s.is_nonnegative else "integer")
+    if s.is_positive:
+        return "positive"
+    if s.is_nonnegative:
+        return "nonnegative"
+    return "real" if s.is_real else None
 
 
 @dataclass(frozen=True)

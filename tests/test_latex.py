@@ -52,3 +52,63 @@ def test_document_compiles(tmp_path, pdflatex):
     log = pdflatex(tmp_path)
     assert "Output written" in log
     assert "Overfull \\hbox" not in log
+
+
+# --------------------------------------------------------------------------- sections, parts, languages
+
+from symbolic.derivation import Section  # noqa: E402
+from symbolic.latex import WORDS, blocks, method_words, word  # noqa: E402
+from symbolic.text import mismatches  # noqa: E402
+
+
+def sectioned():
+    y = sp.Symbol("y")
+    return Derivation("Sectioned", sections=[
+        Section("Asked (a)", steps=[Step(y + y, 2 * y, "collect"), Step(2 * y, y * 2, "reorder")],
+                answers=[r"2y"]),
+        Section("Extension", part="appendix", steps=[Step(y * y, y**2, "square")],
+                notes=["only in the appendix"]),
+        Section("Asked (b)", steps=[Step(y - y, 0, "cancel")])])
+
+
+def test_parts_render_only_their_sections_and_keep_step_numbers():
+    checked = sectioned().check()
+    main = derivation_latex(checked, parts=("main",))
+    appendix = derivation_latex(checked, parts=("appendix",))
+    assert "Asked (a)" in main and "Asked (b)" in main and "Extension" not in main
+    assert "only in the appendix" in appendix and "Asked" not in appendix
+    assert "(3) square" in appendix and "(4) cancel" in main      # numbered across the parts
+    assert main.count(r"\tag*") == 3 and main.count(r"\checkmark") == 3
+
+
+def test_blocks_follow_the_sections():
+    found = blocks(sectioned().check())
+    assert [(b.heading, b.part, [n for chain in b.chains for n, _, _ in chain]) for b in found] == [
+        ("Asked (a)", "main", [1, 2]), ("Extension", "appendix", [3]), ("Asked (b)", "main", [4])]
+
+
+def test_a_derivation_without_sections_is_all_main():
+    d = Derivation(title="t", steps=[Step(x, x, "r")])
+    checked = CheckedDerivation(d, (Verdict("proved", "identical"),))
+    assert "(1) r" in derivation_latex(checked, parts=("main",))
+    assert "(1) r" not in derivation_latex(checked, parts=("appendix",))
+
+
+def test_russian_words_and_methods():
+    checked = CheckedDerivation(Derivation(title="t", steps=[Step(x, x, "r")]), (Verdict("proved", "expand"),))
+    text = derivation_latex(checked, lang="ru")
+    assert "доказано (раскрытие скобок)" in text and "Статус:" in text and "expand" not in text
+    assert method_words("minimum+no-root", "ru") == "минимум, нет корней"
+    assert word("checked_mark", "ru") in status_mark("checked", "ru")
+
+
+def test_the_vocabulary_has_the_same_keys_and_placeholders_in_every_language():
+    assert mismatches(WORDS) == []
+
+
+def test_russian_document_loads_cyrillic_and_compiles(tmp_path, pdflatex):
+    tex = document([("Раздел", derivation_latex(sectioned().check(), lang="ru"))], lang="ru")
+    assert r"\usepackage[russian]{babel}" in tex and "выводы с машинной проверкой" in tex
+    (tmp_path / "main.tex").write_text(tex)
+    log = pdflatex(tmp_path)
+    assert "Output written" in log and "Overfull \\hbox" not in log
