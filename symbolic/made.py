@@ -1,17 +1,18 @@
-"""MADE (AR-1): degrees, masks, connectivity, path counts, and the derivation.
+"""MADE (AR-1): degrees, masks, connectivity, path counts, and the expressions of the proofs.
 
-The lecture's algorithm for m inputs and hidden layers 1..L: input d gets the
-degree ``deg(d)`` = its position in the variable order (the natural order
-gives ``deg(d) = d``), hidden unit k of layer l a degree ``mu_l(k)`` in
-1..m-1.  A unit connects to a unit of the next hidden layer when the degree
-does not decrease (``<=``); hidden units of the last layer connect to output
-d when the degree strictly increases (``mu_L(k) < deg(d)``).
+The lecture's algorithm for m inputs and hidden layers 1..L: input d gets as its
+degree its position in the variable order (the natural order gives d itself),
+hidden unit k of layer l a degree ``mu^(l)_k`` in 1..m-1.  A unit connects to a
+unit of the next hidden layer when the degree does not decrease (``<=``); hidden
+units of the last layer connect to output d when the degree strictly increases
+(``mu^(L)_k <`` the degree of d).  The words of the derivation built from these
+expressions live in ``proofs/`` (this module has none).
 
 Masks are 0/1 integer matrices in the ``out x in`` layout (the shape of the
 weight they multiply, ``W in R^{h x m}``), first layer first.  The product
 ``M`` of the masks, last to first, has rows = outputs and columns = inputs;
 ``M[i, j]`` (1-based ``M_ij``) is the number of paths from input ``x_j`` to
-output ``xhat_i`` and equals ``sum_k [j <= mu(k) < i]`` for one hidden layer:
+output ``xhat_i`` and equals ``sum_k [j <= mu_k < i]`` for one hidden layer:
 M is strictly *lower* triangular in this layout (strictly upper for ``M^T``).
 
 Examples
@@ -29,16 +30,22 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from dataclasses import dataclass
 from operator import index as _as_index
 
 import numpy as np
 import sympy as sp
 
-from .derivation import Assumption, Claim, Derivation, Exhibit, Goal, Step
 
 __all__ = ["input_degrees", "sample_degrees", "masks", "connectivity", "count_paths",
            "connectivity_closed_form", "reorder", "smallest_counterexample", "small_network_facts",
-           "iverson", "made_derivation"]
+           "iverson", "symbolic_masks", "mask_product", "degree_cases", "closed_form_symbolic",
+           "edge_matrices", "path_sums", "permutation_matrix", "EntrySymbols", "entry_symbols",
+           "entry_as_products", "entry_closed_form", "entry_on_or_above_diagonal",
+           "transposed_entry_on_or_below_diagonal", "claim_as_stated", "counterexample_masks",
+           "edge_pair_indicator", "layer_induction", "output_layer_on_or_above_diagonal",
+           "layered_network", "path_sum_induction", "path_indicators", "reordered_connectivity",
+           "example_network"]
 
 _INT64_SAFE = 2 ** 63 - 1
 _FLOAT_EXACT = 2 ** 53      # every integer up to this is exact in float64
@@ -315,11 +322,6 @@ def reorder(M, order) -> np.ndarray:
     return np.asarray(M)[np.ix_(idx, idx)]
 
 
-def _permutation_matrix(order):
-    m = len(order)
-    return sp.ImmutableMatrix(m, m, lambda s, d: int(order[s] == d + 1))
-
-
 # --------------------------------------------------------------------------- exhaustive facts
 
 def _all_networks(max_m, max_h):
@@ -382,8 +384,14 @@ def iverson(condition):
     return sp.Piecewise((1, condition), (0, True))
 
 
-def _symbolic_masks(m, widths, order=None, name="mu"):
-    """Masks whose entries are Iverson brackets in degree symbols ``mu_{l,k}``."""
+def symbolic_masks(m, widths, order=None, name="mu"):
+    """Masks whose entries are Iverson brackets in hidden-degree symbols ``mu_{l k}``
+    (unit k of hidden layer l), with the input degrees of ``order``; returns (masks, symbols).
+
+    >>> (W, V), [[mu1]] = symbolic_masks(2, [1])
+    >>> W.tolist(), V.tolist()      # a degree >= 1 always sees input 1, never feeds output 1
+    ([[1, Piecewise((1, mu_11 >= 2), (0, True))]], [[0], [Piecewise((1, mu_11 < 2), (0, True))]])
+    """
     deg_in = [int(v) for v in input_degrees(m, order)]
     syms = [[sp.Symbol(f"{name}_{l}{k}", integer=True, positive=True) for k in range(1, w + 1)]
             for l, w in enumerate(widths, 1)]
@@ -395,19 +403,21 @@ def _symbolic_masks(m, widths, order=None, name="mu"):
     return out, syms
 
 
-def _product(mats):
+def mask_product(mats):
+    """The product of matrices given first layer first: ``mats[-1] ... mats[1] mats[0]``."""
     out = mats[0]
     for mk in mats[1:]:
         out = mk * out
     return sp.ImmutableMatrix(out)
 
 
-def _degree_cases(m, syms):
+def degree_cases(m, syms):
+    """Every assignment of the degrees 1..m-1 to the symbols ``syms`` (per-layer lists)."""
     flat = [s for layer in syms for s in layer]
     return [dict(zip(flat, values)) for values in itertools.product(range(1, m), repeat=len(flat))]
 
 
-def _closed_form_symbolic(m, syms):
+def closed_form_symbolic(m, syms):
     """The degree-count closed form with symbolic degrees: n_l(d) = sum_k [mu_lk = d]."""
     counts = [[sp.Add(*[iverson(sp.Eq(s, d)) for s in layer]) for d in range(m)] for layer in syms]
     F = [[counts[0][d] * int(t <= d) for t in range(1, m + 1)] for d in range(m)]
@@ -416,16 +426,15 @@ def _closed_form_symbolic(m, syms):
     return sp.ImmutableMatrix(m, m, lambda i, j: sum(F[d][j] for d in range(i + 1)))
 
 
-def _edge_matrices(m, widths):
+def edge_matrices(m, widths):
+    """Matrices of generic edge variables ``a{l}_{rc}`` (edge c -> r of layer l), first layer first."""
     sizes = [m] + list(widths) + [m]
-    mats = []
-    for l in range(len(sizes) - 1):
-        rows, cols = sizes[l + 1], sizes[l]
-        mats.append(sp.ImmutableMatrix(rows, cols, lambda r, c, l=l: sp.Symbol(f"e{l + 1}_{r + 1}{c + 1}")))
-    return mats
+    return [sp.ImmutableMatrix(sizes[l + 1], sizes[l],
+                               lambda r, c, l=l: sp.Symbol(f"a{l + 1}_{r + 1}{c + 1}"))
+            for l in range(len(sizes) - 1)]
 
 
-def _path_sums(mats):
+def path_sums(mats):
     """Sum over every path j -> k_1 -> ... -> k_L -> i of the product of its edges (enumeration)."""
     m_out, m_in = mats[-1].rows, mats[0].cols
     inner = [range(mk.rows) for mk in mats[:-1]]
@@ -439,324 +448,160 @@ def _path_sums(mats):
     return sp.ImmutableMatrix(m_out, m_in, entry)
 
 
-def _names(L):
-    if L == 1:
-        return ["M_W", "M_V"]
-    return [f"M^{{({l})}}" for l in range(1, L + 2)]
+def permutation_matrix(order):
+    """``P`` with ``P[s, d] = 1`` when input d + 1 comes (s + 1)-th in ``order``."""
+    m = len(order)
+    return sp.ImmutableMatrix(m, m, lambda s, d: int(order[s] == d + 1))
 
 
-# --------------------------------------------------------------------------- the derivation
+# --------------------------------------------------------------------------- the generic proofs
 
-def made_derivation(m=4, hidden_degrees=((1, 2, 3, 1, 2),), order=None, *, display_limit=12) -> Derivation:
-    """AR-1 as one :class:`~symbolic.derivation.Derivation` for the example network given.
+@dataclass(frozen=True)
+class EntrySymbols:
+    """The symbols of the generic one-hidden-layer argument: output i, input j, hidden unit k
+    of h, hidden degrees mu_k, and t >= 0 (i = j - t is on or above the diagonal)."""
 
-    Parameters
-    ----------
-    m : number of inputs of the worked example (>= 2).
-    hidden_degrees : per-layer hidden degrees of the worked example.
-    order : a permutation of 1..m for the example (``None``: natural order).
-    display_limit : matrices with more rows or columns than this are not shown.
+    i: sp.Symbol
+    j: sp.Symbol
+    k: sp.Symbol
+    h: sp.Symbol
+    t: sp.Symbol
+    mu: sp.IndexedBase
 
-    Examples
-    --------
-    >>> d = made_derivation(3, [[1, 2]])
-    >>> d.results['claim_a_as_stated'], d.results['claim_a_out_x_in_lower']
-    (False, True)
-    >>> d.results['counterexample']
-    {'m': 2, 'h': 1, 'degrees': (1,), 'entry': (2, 1), 'value': 1}
+
+def entry_symbols() -> EntrySymbols:
+    positive = dict(integer=True, positive=True)
+    return EntrySymbols(*sp.symbols("i j k h", **positive), sp.Symbol("t", integer=True, nonnegative=True),
+                        sp.IndexedBase("mu", **positive))
+
+
+def entry_as_products(s: EntrySymbols):
+    """``M_ij = sum_k (M_V)_ik (M_W)_kj = sum_k [mu_k < i] [j <= mu_k]``."""
+    return sp.Sum(iverson(sp.Lt(s.mu[s.k], s.i)) * iverson(sp.Le(s.j, s.mu[s.k])), (s.k, 1, s.h))
+
+
+def entry_closed_form(s: EntrySymbols):
+    """``M_ij = sum_k [j <= mu_k < i]``, the number of hidden units with j <= mu_k <= i - 1.
+
+    >>> s = entry_symbols()
+    >>> entry_closed_form(s).subs({s.h: 2, s.i: 3, s.j: 1}).doit().subs({s.mu[1]: 1, s.mu[2]: 2})
+    2
     """
-    deg_in = input_degrees(m, order)
-    layers = _check_degrees(m, hidden_degrees)
-    m = int(len(deg_in))
-    L = len(layers)
-    perm = tuple(int(v) for v in (order if order is not None else range(1, m + 1)))
-    steps, exhibits = [], []
+    return sp.Sum(iverson(sp.Le(s.j, s.mu[s.k]) & sp.Lt(s.mu[s.k], s.i)), (s.k, 1, s.h))
 
-    # ---- the claim as stated, and its smallest counterexample
+
+def entry_on_or_above_diagonal(s: EntrySymbols):
+    """``M_ij`` at ``i = j - t``, ``t >= 0``: every bracket ``[j <= mu_k < j - t]`` is 0."""
+    return entry_closed_form(s).subs(s.i, s.j - s.t)
+
+
+def transposed_entry_on_or_below_diagonal(s: EntrySymbols):
+    """``(M^T)_ij = M_ji`` at ``j = i - t``, ``t >= 0``: ``[i <= mu_k < i - t]``, 0."""
+    return entry_closed_form(s).xreplace({s.i: s.j, s.j: s.i}).subs(s.j, s.i - s.t)
+
+
+def claim_as_stated(max_m=4):
+    """The homework's claim (a), ``M_ij = 0`` for ``i >= j``, on every network with one hidden
+    unit and ``m <= max_m``: ``(entry, cases)``, the cases smallest first."""
     i, j = sp.symbols("i j", integer=True, positive=True)
-    t = sp.Symbol("t", integer=True, nonnegative=True)
-    m_sym = sp.Symbol("m", integer=True, positive=True)
+    m = sp.Symbol("m", integer=True, positive=True)
     mu1 = sp.Symbol("mu_1", integer=True, positive=True)
-    entry_h1 = iverson(sp.Lt(mu1, i)) * iverson(sp.Le(j, mu1))      # (M_V)_{i1} (M_W)_{1j}
-    claim_cases = [{m_sym: mm, mu1: d, i: ii, j: jj}
-                   for mm in range(2, 5) for d in range(1, mm)
-                   for ii in range(1, mm + 1) for jj in range(1, ii + 1)]
-    claims = [Claim("(a) $M = M_V M_W$ is strictly upper triangular, i.e. $M_{ij} = 0$ whenever $i \\ge j$ "
-                    "(rows of $M$ are the outputs, $W \\in R^{h \\times m}$); checked as stated on every "
-                    "network with one hidden unit and $m \\le 4$, every entry with $i \\ge j$, "
-                    "smallest first",
-                    entry_h1, 0, cases=claim_cases)]
-    cx = smallest_counterexample()
-    cx_masks = masks(cx["m"], [cx["degrees"]])
-    Wc, Vc = (sp.ImmutableMatrix(a.tolist()) for a in cx_masks)
-    Mc = sp.ImmutableMatrix(connectivity(cx_masks).tolist())
-    steps.append(Step(sp.ImmutableMatrix(Vc * Wc), Mc,
-                      f"the smallest network: $m = {cx['m']}$, $h = {cx['h']}$, $m(1) = {cx['degrees'][0]}$; "
-                      f"output 2 sees hidden unit 1 ($1 < 2$), hidden unit 1 sees input 1 ($1 \\le 1$); "
-                      f"explicit product",
-                      heading="(a) The claim as stated is false: the smallest counterexample",
-                      lhs_tex=r"M = M_V M_W = " + sp.latex(Vc, mat_delim="(") + sp.latex(Wc, mat_delim="(")))
-    steps.append(Step(sp.matrices.expressions.matexpr.MatrixElement(sp.MatMul(Vc, Wc), 1, 0), 1,
-                      "so the entry $(2, 1)$, below the diagonal, is 1 and not 0: $M$ is not strictly "
-                      "upper triangular in the out x in layout the homework uses",
-                      lhs_tex=r"M_{21}"))
+    entry = iverson(sp.Lt(mu1, i)) * iverson(sp.Le(j, mu1))          # (M_V)_{i1} (M_W)_{1j}
+    cases = [{m: mm, mu1: d, i: ii, j: jj} for mm in range(2, max_m + 1) for d in range(1, mm)
+             for ii in range(1, mm + 1) for jj in range(1, ii + 1)]
+    return entry, cases
 
-    # ---- generic one-layer proof, symbolic m, h, i, j
-    h = sp.Symbol("h", integer=True, positive=True)
-    k = sp.Symbol("k", integer=True, positive=True)
-    mu = sp.IndexedBase("mu", integer=True, positive=True)
-    term = iverson(sp.Lt(mu[k], i)) * iverson(sp.Le(j, mu[k]))
-    closed = sp.Sum(iverson(sp.Le(j, mu[k]) & sp.Lt(mu[k], i)), (k, 1, h))
-    steps.append(Step(sp.Sum(term, (k, 1, h)), closed,
-                      "matrix product with $(M_V)_{ik} = [\\mu_k < i]$, $(M_W)_{kj} = [j \\le \\mu_k]$; "
-                      "a product of brackets is the bracket of the conjunction",
-                      heading="(a) Generic masks: symbolic m, h, i, j and hidden degrees in 1..m-1",
-                      lhs_tex=r"M_{ij} = \sum_{k=1}^{h} (M_V)_{ik} (M_W)_{kj} = "
-                              r"\sum_{k=1}^{h} [\mu_k < i]\,[j \le \mu_k]",
-                      rhs_tex=r"\sum_{k=1}^{h} [j \le \mu_k < i] = \#\{k : j \le \mu_k \le i - 1\}"))
-    steps.append(Step(closed.subs(i, j - t), 0,
-                      "on and above the diagonal, $i \\le j$, written $i = j - t$ with $t \\ge 0$ "
-                      "an integer: "
-                      "$j \\le \\mu_k < j - t$ is impossible, so every bracket is 0 (SymPy's relational "
-                      "simplification); hence $M$ (out x in, rows = outputs) is strictly LOWER triangular",
-                      heading="(a) Corrected, out x in layout (rows = outputs): strictly lower triangular",
-                      lhs_tex=r"M_{ij}\big|_{i = j - t,\ t \ge 0} = \sum_{k=1}^{h} [j \le \mu_k < j - t]"))
-    closed_T = closed.xreplace({i: j, j: i})
-    steps.append(Step(closed_T.subs(j, i - t), 0,
-                      "in the in x out layout (rows = inputs: the transpose, as stored by several "
-                      "public MADE implementations) $(M^T)_{ij} = M_{ji}$; on and below the diagonal, "
-                      "$j = i - t$ with $t \\ge 0$, the bracket $[i \\le \\mu_k < i - t]$ is 0: "
-                      "$M^T$ is strictly UPPER triangular",
-                      heading="(a) Corrected, in x out layout (the transpose): strictly upper triangular",
-                      lhs_tex=r"(M^{T})_{ij} = M_{ji}\big|_{j = i - t,\ t \ge 0} = "
-                              r"\sum_{k=1}^{h} [i \le \mu_k < i - t]"))
 
-    # ---- any number of hidden layers, by induction on the layer
-    hl = sp.Symbol("h_l", integer=True, positive=True)
-    kp = sp.Symbol("k'", integer=True, positive=True)
-    nu = sp.Symbol("nu", integer=True, positive=True)          # mu_{l+1}(k)
-    mul = sp.IndexedBase("mu_l", integer=True, positive=True)
-    dfun = sp.Function("d")
-    induct = sp.Sum(iverson(sp.Le(mul[kp], nu)) * iverson(sp.Le(j, mul[kp])) * dfun(kp, j), (kp, 1, hl))
-    lifted = sp.Sum(iverson(sp.Le(j, nu)) * iverson(sp.Le(mul[kp], nu)) * iverson(sp.Le(j, mul[kp]))
-                    * dfun(kp, j), (kp, 1, hl))
-    steps.append(Step(induct, lifted,
-                      "induction on the layer $l$ for $c_l(k, j)$, the number of paths from input $j$ to "
-                      "unit $k$ of layer $l$: $c_1(k, j) = [j \\le \\mu_1(k)]$; if "
-                      "$c_l(k', j) = [j \\le \\mu_l(k')]\\, d(k', j)$ for some $d$, then every term of "
-                      "$c_{l+1}(k, j)$ carries the factor $[j \\le \\nu]$, $\\nu = \\mu_{l+1}(k)$, by "
-                      "transitivity $j \\le \\mu_l(k') \\le \\nu$; as it does not depend on $k'$, "
-                      "$c_{l+1}(k, j) = [j \\le \\mu_{l+1}(k)]\\, d_{l+1}(k, j)$: the hypothesis "
-                      "holds for $l + 1$",
-                      heading="(a) Any number L of hidden layers, by induction on the layer",
-                      lhs_tex=r"c_{l+1}(k,j) = \sum_{k'=1}^{h_l} [\mu_l(k') \le \nu]\,[j \le \mu_l(k')]\,"
-                              r" d(k',j)",
-                      rhs_tex=r"\sum_{k'=1}^{h_l} [j \le \nu]\,[\mu_l(k') \le \nu]\,[j \le \mu_l(k')]\,"
-                              r" d(k',j)"))
+def counterexample_masks(cx):
+    """``(M_W, M_V, M)`` of a counterexample found by :func:`smallest_counterexample`."""
+    W, V = (sp.ImmutableMatrix(a.tolist()) for a in masks(cx["m"], [cx["degrees"]]))
+    return W, V, sp.ImmutableMatrix(V * W)
+
+
+def edge_pair_indicator():
+    """For 0/1 entries v = (M_V)_ik and w = (M_W)_kj: ``([v = 1 and w = 1], v w, cases)``;
+    the term k of M_ij is 1 exactly when both edges of the path j -> k -> i are present."""
+    v, w = sp.symbols("v w")
+    cases = [{v: a, w: b} for a in (0, 1) for b in (0, 1)]
+    return iverson(sp.Eq(v, 1) & sp.Eq(w, 1)), v * w, cases
+
+
+def layer_induction():
+    """The induction on hidden layers: ``(c_{l+1} as a sum, [j <= nu] times the same sum)``.  ``c_l(k', j) = [j <= mu^(l)_k'] g(k', j)`` is the hypothesis, ``nu`` the degree of
+    unit k of layer l + 1; by transitivity ``j <= mu^(l)_k' <= nu`` every term carries ``[j <= nu]``."""
+    j = sp.Symbol("j", integer=True, positive=True)
+    kp, hl = sp.Symbol("k'", integer=True, positive=True), sp.Symbol("h_l", integer=True, positive=True)
+    nu = sp.Symbol("mu^(l+1)", integer=True, positive=True)
+    mul = sp.IndexedBase("mu^(l)", integer=True, positive=True)
+    g = sp.Function("g")
+    term = iverson(sp.Le(mul[kp], nu)) * iverson(sp.Le(j, mul[kp])) * g(kp, j)
+    return sp.Sum(term, (kp, 1, hl)), iverson(sp.Le(j, nu)) * sp.Sum(term, (kp, 1, hl))
+
+
+def output_layer_on_or_above_diagonal():
+    """``M_ij = sum_k [mu^(L)_k < i] [j <= mu^(L)_k] g(k, j)`` at ``i = j - t``: every term is 0."""
+    j, k = sp.symbols("j k", integer=True, positive=True)
+    t = sp.Symbol("t", integer=True, nonnegative=True)
     hL = sp.Symbol("h_L", integer=True, positive=True)
-    muL = sp.IndexedBase("mu_L", integer=True, positive=True)
-    out_sum = sp.Sum(iverson(sp.Lt(muL[k], i)) * iverson(sp.Le(j, muL[k])) * dfun(k, j), (k, 1, hL))
-    steps.append(Step(out_sum.subs(i, j - t), 0,
-                      "the output layer: $M_{ij} = \\sum_k [\\mu_L(k) < i]\\, c_L(k, j)$ with "
-                      "$c_L(k, j) = [j \\le \\mu_L(k)]\\, d(k, j)$ by the induction; for $i = j - t$, "
-                      "$t \\ge 0$, every term vanishes, so $M$ is strictly lower triangular (out x in) "
-                      "for every number $L$ of hidden layers",
-                      lhs_tex=r"M_{ij}\big|_{i = j - t} = \sum_{k=1}^{h_L} [\mu_L(k) < j - t]\,"
-                              r"[j \le \mu_L(k)]\, d(k,j)"))
+    muL = sp.IndexedBase("mu^(L)", integer=True, positive=True)
+    g = sp.Function("g")
+    return sp.Sum(iverson(sp.Lt(muL[k], j - t)) * iverson(sp.Le(j, muL[k])) * g(k, j), (k, 1, hL))
 
-    # ---- explicit L = 1, 2, 3 with symbolic degrees, exhaustive over the degrees
-    for L_ in (1, 2, 3):
-        sm, syms = _symbolic_masks(3, [2] * L_)
-        prod = _product(sm)
-        cases = _degree_cases(3, syms)
-        upper = sp.ImmutableMatrix(3, 3, lambda r, c: prod[r, c] if r <= c else 0)
-        steps.append(Step(prod, _closed_form_symbolic(3, syms),
-                          f"$m = 3$, {L_} hidden layer{'s' if L_ > 1 else ''} of 2 units with symbolic "
-                          f"degrees: the product of the bracket masks equals the degree-count closed form "
-                          f"(cumulative counts $n_l(d)$ = number of units of layer $l$ with degree $d$); "
-                          f"exhaustive over all {len(cases)} degree assignments (each of the {2 * L_} "
-                          f"degrees 1 or 2)",
-                          cases=cases,
-                          heading="(a) Explicit checks, L = 1, 2, 3" if L_ == 1 else None,
-                          lhs_tex=" ".join(reversed(_names(L_))),
-                          rhs_tex=r"\Big(\sum_{j \le d_1 \le \dots \le d_L < i} "
-                                  r"\prod_l n_l(d_l)\Big)_{ij}"))
-        steps.append(Step(upper, sp.zeros(3, 3),
-                          f"its entries on and above the diagonal are 0 for every one of the {len(cases)} "
-                          f"degree assignments (exhaustive): strictly lower, $L = {L_}$",
-                          cases=cases,
-                          lhs_tex=r"\big(M_{ij}\big)_{i \le j}", rhs_tex="0"))
 
-    # ---- (b) path counting on generic edge variables
-    for L_ in (1, 2, 3):
-        E = _edge_matrices(2, [2] * L_)
-        steps.append(Step(_product(E), _path_sums(E),
-                          f"{L_} hidden layer{'s' if L_ > 1 else ''}, $m = 2$, widths 2, every edge its own "
-                          f"variable: the $(i, j)$ entry of the product is the sum, over every path "
-                          f"$x_j \\to \\dots \\to \\hat x_i$ (enumerated, {2 ** L_} per entry), of the "
-                          f"product of its edge variables",
-                          heading="(b) Products of generic edge matrices are path sums" if L_ == 1 else None,
-                          lhs_tex=" ".join(f"E_{{{l}}}" for l in range(L_ + 1, 0, -1)),
-                          rhs_tex=r"\Big(\sum_{j \to k_1 \to \dots \to k_L \to i} "
-                                  r"\prod_{\text{edges } e} x_e\Big)_{ij}"))
-    E = _edge_matrices(2, [2, 2, 2])
-    steps.append(Step(_path_sums(E), E[3] * _path_sums(E[:3]),
-                      "the induction step on $L$, instance $L = 2 \\to 3$: the path sums to the outputs "
-                      "are the edge variables of the last layer times the path sums to the last hidden "
-                      "layer, $(E_{L+1} P_L)_{ij} = \\sum_k (E_{L+1})_{ik} (P_L)_{kj}$: every path "
-                      "$j \\to i$ is a path $j \\to k$ extended by the edge $k \\to i$, each exactly once; "
-                      "with the base $P_0 = E_1$ (one edge) this gives every $L$",
-                      heading="(b) Any number of layers: the induction step",
-                      lhs_tex=r"\Big(\sum_{j \to k_1 \to k_2 \to k_3 \to i} \prod_e x_e\Big)_{ij}",
-                      rhs_tex=r"E_4 \Big(\sum_{j \to k_1 \to k_2 \to k} \prod_e x_e\Big)_{kj}"))
-    xs = sp.symbols("x1:5", integer=True)
-    prods = sp.ImmutableMatrix([sp.Mul(*xs[:n]) for n in (2, 3, 4)])
-    alls = sp.ImmutableMatrix([iverson(sp.And(*[sp.Eq(x, 1) for x in xs[:n]])) for n in (2, 3, 4)])
-    steps.append(Step(prods, alls,
-                      "with 0/1 edges, the product along a path of 2, 3 or 4 edges is 1 exactly when "
-                      "every edge is present: exhaustive over all 16 assignments of $x_1, \\dots, x_4$ "
-                      "to 0 or 1; so each entry of the product of 0/1 masks counts the paths",
-                      cases=[dict(zip(xs, v)) for v in itertools.product((0, 1), repeat=4)],
-                      heading="(b) With 0/1 edges the path sum counts paths",
-                      lhs_tex=r"\big(x_1 x_2,\ x_1 x_2 x_3,\ x_1 x_2 x_3 x_4\big)",
-                      rhs_tex=r"\big([x_1 = x_2 = 1],\ [x_1 = \dots = x_3 = 1],\ "
-                              r"[x_1 = \dots = x_4 = 1]\big)"))
+def layered_network(layers, m=3, width=2) -> dict:
+    """``m`` inputs and ``layers`` hidden layers of ``width`` units with symbolic degrees: the
+    product of the bracket masks, the closed form, the product's entries on and above the
+    diagonal, and every degree assignment (``cases``)."""
+    sm, syms = symbolic_masks(m, [width] * layers)
+    product = mask_product(sm)
+    upper = sp.ImmutableMatrix(m, m, lambda r, c: product[r, c] if r <= c else 0)
+    return dict(product=product, closed=closed_form_symbolic(m, syms), upper=upper,
+                cases=degree_cases(m, syms), degrees=layers * width)
 
-    # ---- any order: reorder by the permutation
-    sym_id, syms = _symbolic_masks(3, [2])
-    base = _product(sym_id)
-    blocks_l, blocks_r = [], []
-    for p in itertools.permutations(range(1, 4)):
-        P = _permutation_matrix(p)
-        sm, _ = _symbolic_masks(3, [2], order=p)
-        blocks_l.append(P * _product(sm) * P.T)
-        blocks_r.append(base)
-    steps.append(Step(sp.ImmutableMatrix(sp.Matrix.vstack(*blocks_l)),
-                      sp.ImmutableMatrix(sp.Matrix.vstack(*blocks_r)),
-                      "any variable order $\\pi$: with input degrees $\\deg(\\pi(s)) = s$, reordering rows "
-                      "and columns by $\\pi$ turns $M^\\pi$ into the natural-order matrix with the same "
-                      "hidden degrees, hence strictly lower triangular; exhaustive over all 6 permutations "
-                      "of $m = 3$, with symbolic hidden degrees $\\mu_{11}, \\mu_{12}$ (the homework's case "
-                      "is $\\pi = \\mathrm{id}$)",
-                      heading="Any variable order (permutation)",
-                      lhs_tex=r"\big(P_\pi M^{\pi} P_\pi^{T}\big)_{\pi \in S_3}",
-                      rhs_tex=r"\big(M^{\mathrm{id}}\big)_{\pi \in S_3}"))
 
-    # ---- the worked example
-    mk = masks(m, [list(layer) for layer in layers], order)
+def path_sum_induction():
+    """Path sums of 3 hidden layers = last edges times path sums of 2: ``(S_3, A_4 S_2)``."""
+    E = edge_matrices(2, [2, 2, 2])
+    return path_sums(E), sp.ImmutableMatrix(E[3] * path_sums(E[:3]))
+
+
+def path_indicators(longest=4):
+    """With 0/1 edges, the product along a path of 2..``longest`` edges is the indicator that all
+    are present: ``(products, indicators, cases)``, the cases exhaustive over {0, 1}^longest."""
+    a = sp.symbols(f"a1:{longest + 1}", integer=True)
+    lengths = range(2, longest + 1)
+    products = sp.ImmutableMatrix([sp.Mul(*a[:n]) for n in lengths])
+    indicators = sp.ImmutableMatrix([iverson(sp.And(*[sp.Eq(x, 1) for x in a[:n]])) for n in lengths])
+    return products, indicators, [dict(zip(a, v)) for v in itertools.product((0, 1), repeat=longest)]
+
+
+def reordered_connectivity(m=3):
+    """For every order pi of m inputs (one hidden layer of 2 units, symbolic degrees):
+    ``(P_pi M^pi P_pi^T stacked, M^id stacked)``; equal, so every order is the natural one relabelled."""
+    base = mask_product(symbolic_masks(m, [2])[0])
+    left, right = [], []
+    for order in itertools.permutations(range(1, m + 1)):
+        P = permutation_matrix(order)
+        left.append(P * mask_product(symbolic_masks(m, [2], order=order)[0]) * P.T)
+        right.append(base)
+    return sp.ImmutableMatrix(sp.Matrix.vstack(*left)), sp.ImmutableMatrix(sp.Matrix.vstack(*right))
+
+
+def example_network(m, hidden_degrees, order=None) -> dict:
+    """One concrete network, every matrix exact: its masks, ``M`` by the product, by walking the
+    graph and by the closed form, ``M`` in the order's rows and columns, and (for a non-natural
+    order) the natural-order ``M`` with the same hidden degrees.
+
+    >>> ex = example_network(3, [[1, 2]])
+    >>> ex["M"].tolist() == ex["paths"].tolist() == ex["closed"].tolist() == [[0, 0, 0], [1, 0, 0], [2, 1, 0]]
+    True
+    """
+    layers = [list(layer) for layer in _check_degrees(_check_m(m), hidden_degrees)]
+    mk = masks(m, layers, order)
     M = connectivity(mk)
-    paths = count_paths(mk)
-    closed_np = connectivity_closed_form(m, [list(layer) for layer in layers], order)
-    Mi = sp.ImmutableMatrix(M.tolist())
-    names = _names(L)
-    natural_order = perm == tuple(range(1, m + 1))
-    shown = max(max(a.shape) for a in mk) <= display_limit
-    degrees_text = " / ".join(",".join(str(int(d)) for d in layer) for layer in layers)
-    head = (f"Worked example: m = {m}, hidden widths {','.join(str(len(a)) for a in layers)}, "
-            f"hidden degrees {degrees_text}, order {','.join(map(str, perm))}")
-    steps.append(Step(_product([sp.ImmutableMatrix(a.tolist()) for a in mk]), Mi,
-                      "the product of the masks, last to first, in exact integers",
-                      heading=head, lhs_tex=" ".join(reversed(names)),
-                      rhs_tex="M" if not shown else None))
-    steps.append(Step(sp.ImmutableMatrix(paths.tolist()), Mi,
-                      "the number of paths $x_j \\to \\dots \\to \\hat x_i$, found by walking the network "
-                      "graph (no matrix product), equals $M$ entry by entry",
-                      heading="Worked example: path counts by walking the graph",
-                      lhs_tex=r"\big(\#\text{paths } x_j \to \hat x_i\big)_{ij}", rhs_tex="M"))
-    steps.append(Step(sp.ImmutableMatrix(closed_np.tolist()), Mi,
-                      "the closed form from the degrees alone (cumulative degree counts) equals $M$",
-                      heading="Worked example: the closed form",
-                      lhs_tex=r"\Big(\sum_{k} [\deg(j) \le \mu(k) < \deg(i)]\Big)_{ij}" if L == 1 else
-                      r"\big(\#\text{chains } \deg(j) \le \mu_1 \le \dots \le \mu_L < \deg(i)\big)_{ij}",
-                      rhs_tex="M"))
-    PMPt = sp.ImmutableMatrix(reorder(M, perm).tolist())
-    lower = sp.ImmutableMatrix(np.tril(reorder(M, perm), -1).tolist())
-    steps.append(Step(PMPt, lower,
-                      ("rows and columns taken in the factorisation order, " if not natural_order else "")
-                      + "$M$ equals its own strictly lower part: strictly lower triangular in the out x in "
-                        "layout (and $M^T$ strictly upper)",
-                      heading="Worked example: strictly lower triangular",
-                      lhs_tex=r"P_\pi M P_\pi^{T}" if not natural_order else "M",
-                      rhs_tex=r"\operatorname{tril}_{-1}(\cdot)" if not shown else None))
-    if not natural_order:
-        natural = sp.ImmutableMatrix(connectivity(masks(m, [list(layer) for layer in layers])).tolist())
-        steps.append(Step(PMPt, natural,
-                          "and $P_\\pi M P_\\pi^T$ is the natural-order connectivity with the same "
-                          "hidden degrees",
-                          lhs_tex=r"P_\pi M P_\pi^{T}", rhs_tex=r"M^{\mathrm{id}}"))
-
-    if shown:
-        for name, a in zip(names, mk):
-            exhibits.append(Exhibit(name, sp.ImmutableMatrix(a.tolist()),
-                                    f"mask ${name}$ (out x in: rows are the receiving units)"))
-        exhibits.append(Exhibit(r"M = " + " ".join(reversed(names)), Mi,
-                                "connectivity: rows are outputs, columns inputs"))
-        exhibits.append(Exhibit(r"\big(\#\text{paths } x_j \to \hat x_i\big)_{ij}",
-                                sp.ImmutableMatrix(paths.tolist()), "path counts by graph walk"))
-        if not natural_order:
-            exhibits.append(Exhibit(r"P_\pi M P_\pi^{T}", PMPt,
-                                    "rows and columns in the factorisation order"))
-
-    facts = small_network_facts(4, 3)
-    k_s = sp.Symbol("k", integer=True, positive=True)
-    results = {
-        "claim_a_as_stated": facts["claim_a_as_stated"],
-        "claim_a_out_x_in_lower": facts["out_x_in_lower"],
-        "claim_a_in_x_out_upper": facts["in_x_out_upper"],
-        "claim_b_paths": facts["paths"],
-        "networks_enumerated": facts["networks"],
-        "closed_form": sp.Sum(iverson(sp.Le(j, mu[k_s]) & sp.Lt(mu[k_s], i)), (k_s, 1, h)),
-        "counterexample": cx,
-        "example": {"m": m, "hidden_degrees": [[int(d) for d in layer] for layer in layers],
-                    "order": list(perm), "M": [[int(v) for v in row] for row in M.tolist()],
-                    "paths": [[int(v) for v in row] for row in paths.tolist()]},
-    }
-    notes = (
-        "The homework's claim (a) as stated is FALSE. With the shapes it gives ($W \\in R^{h \\times m}$, "
-        "$V \\in R^{m \\times h}$, $M = M_V M_W$, rows of $M$ are outputs) the entry $M_{ij}$ can be "
-        "non-zero "
-        "only when $j < i$: $M$ is strictly LOWER triangular. It is strictly upper triangular in the "
-        "input x output layout, i.e. for $M^T$ (the layout in which several public MADE implementations "
-        "store "
-        "masks). Smallest counterexample: $m = 2$, $h = 1$, $m(1) = 1$, where $M_{21} = 1$.",
-        "Closed form: $M_{ij} = \\sum_k [j \\le m(k) < i]$, the number of hidden units $k$ with "
-        "$j \\le m(k) \\le i - 1$, for one hidden layer, and the number of degree chains "
-        "$j \\le m_1(k_1) \\le \\dots \\le m_L(k_L) < i$ for L "
-        "layers; for an order $\\pi$, $\\deg(\\pi(s)) = s$ replaces $i, j$.",
-        f"Independent checks behind the results: every one-hidden-layer network with $m \\le 4$, $h \\le 3$ "
-        f"({facts['networks']} networks) enumerated in exact integers: product, graph walk and closed "
-        f"form agree.",
-    )
-    goal_lhs = sp.Sum(term, (k, 1, h))
-    return Derivation(
-        title="AR-1. MADE masks: the connectivity M is strictly lower triangular (out x in) and counts paths",
-        id="made-masks",
-        assumptions=(Assumption("inputs numbered by their degree in the factorisation order; hidden degrees "
-                                "are integers $1 \\le \\mu \\le m - 1$"),
-                     Assumption("$[P]$ is the Iverson bracket: 1 if $P$ holds, else 0")),
-        steps=steps, claims=claims, goals=[Goal(goal_lhs, closed)],
-        results=results, notes=notes, exhibits=exhibits,
-        answers=(r"M_{ij} = \sum_{k=1}^{h} [\,j \le m(k) < i\,] = \#\{k : j \le m(k) \le i - 1\}",
-                 r"M = M_V M_W \text{ is strictly lower triangular; } M^{T} \text{ is strictly upper}",
-                 r"\text{claim (a) as stated fails: } m = 2,\ h = 1,\ m(1) = 1,\ M_{21} = 1"),
-        cross_checks=_cross_checks(facts, cx, M, paths, closed_np))
-
-
-def _cross_checks(facts, cx, M, paths, closed_example):
-    """What the derivation's results were compared with, by routes that share no code with it."""
-    from .derivation import CrossCheck
-    n = facts["networks"]
-    return (
-        CrossCheck(f"$M = M_V M_W$ for all {n} networks with $m \\le 4$, $h \\le 3$",
-                   "path counts by walking the graph, and the closed form",
-                   "identical integer matrices" if facts["paths"] else "they differ", facts["paths"]),
-        CrossCheck(f"strict lower triangularity over the same {n} networks", "exact integer enumeration",
-                   "every $M$ strictly lower" if facts["out_x_in_lower"] else "a counterexample exists",
-                   facts["out_x_in_lower"] and facts["in_x_out_upper"]),
-        CrossCheck("the homework's claim (a) as stated", "the smallest network, searched exhaustively",
-                   f"fails first at $m = {cx['m']}$, $h = {cx['h']}$, entry {tuple(cx['entry'])}",
-                   cx is not None and not facts["claim_a_as_stated"]),
-        CrossCheck("$M$ of the worked example", "graph walk and closed form",
-                   "identical" if (paths == M).all() and (closed_example == M).all() else "they differ",
-                   bool((paths == M).all() and (closed_example == M).all())),
-    )
+    perm = tuple(order) if order is not None else tuple(range(1, m + 1))
+    exact = lambda a: sp.ImmutableMatrix(np.asarray(a).tolist())            # noqa: E731
+    return dict(masks=[exact(a) for a in mk], M=exact(M), paths=exact(count_paths(mk)),
+                closed=exact(connectivity_closed_form(m, layers, order)), order=perm,
+                reordered=exact(reorder(M, perm)), lower=exact(np.tril(reorder(M, perm), -1)),
+                natural=exact(connectivity(masks(m, layers))), degrees=layers)

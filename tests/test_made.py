@@ -170,12 +170,12 @@ def test_iverson_bracket():
 
 
 def test_symbolic_masks_match_numeric_masks():
-    sm, syms = made._symbolic_masks(4, [3, 2], order=(2, 4, 1, 3))
+    sm, syms = made.symbolic_masks(4, [3, 2], order=(2, 4, 1, 3))
     values = [[1, 3, 2], [3, 1]]
     point = {s: v for layer, vals in zip(syms, values) for s, v in zip(layer, vals)}
     for a, b in zip(sm, masks(4, values, (2, 4, 1, 3))):
         assert a.subs(point).tolist() == b.tolist()
-    closed = made._closed_form_symbolic(4, syms).subs(point)
+    closed = made.closed_form_symbolic(4, syms).subs(point)
     assert closed.tolist() == connectivity_closed_form(4, values).tolist()
 
 
