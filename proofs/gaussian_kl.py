@@ -34,6 +34,7 @@ from .spec import Spec, assemble, catalogue, in_range
 ID = "gaussian-kl"
 DEFAULT_DIM = 2
 T = catalogue("gaussian_kl")
+QUESTION = T("question")          # the homework's question, restated
 
 OPTIONS = (
     Option(("--kl-dim",), dict(type=int_in(1, g.MAX_EXPLICIT_DIM), default=None, metavar="D",
@@ -71,6 +72,7 @@ DIMENSION = sp.Symbol("d", integer=True, positive=True)
 KL_LHS = r"\mathrm{KL}(p_1\|p_2)"
 LOGDET = r"\tfrac12\ln\frac{|\Sigma_2|}{|\Sigma_1|}"
 TRACE, MAHALANOBIS = r"\mathrm{tr}(\Sigma_2^{-1}\Sigma_1)", r"(\mu_2-\mu_1)^T\Sigma_2^{-1}(\mu_2-\mu_1)"
+ONE_DIM = r"\ln\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac12"
 CLOSED = (r"\tfrac12\Big[" + TRACE + " + " + MAHALANOBIS + r" - d + \ln\frac{|\Sigma_2|}{|\Sigma_1|}\Big]")
 
 
@@ -109,7 +111,7 @@ def divergence(params) -> Section:
               + r" + (\mu_1-\mu_2)^T\Sigma_2^{-1}(\mu_1-\mu_2)\Big]", "kl_lemma"),
              (CLOSED, "kl_collect")]
     steps = [Step(K[k], K[k + 1], T(key, dims=ONE_TO_THREE), rhs_tex=tex,
-                  lhs_tex=KL_LHS + r" = \mathbb{E}\ln\frac{p_1(x)}{p_2(x)}" if k == 0 else None)
+                  lhs_tex=KL_LHS if k == 0 else None)
              for k, (tex, key) in enumerate(texts)]
     return Section(T("kl_heading"), steps=steps, goals=[Goal(K[0], K[-1])],
                    answers=[KL_LHS + " = " + CLOSED],
@@ -133,7 +135,8 @@ def one_dimension(params) -> Section:
         Step(one.expanded, one.split, T("one_powers", c0=c0, c1=c1, c2=c2),
              rhs_tex=r"\big(" + powers + r"\big)\, p_1(x)"),
         Step(one.integrals, one.target, T("one_integrate"),
-             lhs_tex=KL_LHS + r" = \int_{-\infty}^{\infty} \big(" + powers + r"\big)\, p_1(x)\, dx"),
+             lhs_tex=KL_LHS + r" = \int_{-\infty}^{\infty} \big(" + powers + r"\big)\, p_1(x)\, dx",
+             rhs_tex=ONE_DIM),
     ]
     return Section(T("one_heading"), part="appendix", steps=steps,
                    goals=[Goal(one.integrals, one.target)], results={"kl_1d": g.kl_1d_formula()})
@@ -165,7 +168,7 @@ def special_cases(params) -> Section:
              lhs_tex=r"\tfrac12\Big[\mathrm{tr}(\Sigma^{-1}\Sigma) - d + \ln\frac{|\Sigma|}{|\Sigma|}\Big]"),
         Step(*g.one_dim_from_general(), T("one_from_general_reason"),
              lhs_tex=r"\tfrac12\Big[\frac{\sigma_1^2}{\sigma_2^2} + \frac{(\mu_2-\mu_1)^2}{\sigma_2^2}"
-                     r" - 1 + \ln\frac{\sigma_2^2}{\sigma_1^2}\Big]"),
+                     r" - 1 + \ln\frac{\sigma_2^2}{\sigma_1^2}\Big]", rhs_tex=ONE_DIM),
         Step(*cases["diagonal"], T("diagonal_reason", dims=ONE_TO_THREE),
              lhs_tex=r"\mathrm{KL}\big(\mathcal{N}(\mu_1, \mathrm{diag}\, s^2)\,\|\,\mathcal{N}(\mu_2, \mathrm{diag}\, t^2)\big)",
              rhs_tex=r"\sum_{i=1}^d \Big[\ln\frac{t_i}{s_i} + \frac{s_i^2 + (\mu_{1,i}-\mu_{2,i})^2}{2t_i^2}"
@@ -186,8 +189,8 @@ def special_cases(params) -> Section:
 def asymmetry(params) -> Section:
     """KL(p||q) != KL(q||p) on one pair of 1-D Gaussians."""
     pq, v_pq, qp, v_qp = g.asymmetry_example()
-    steps = [Step(pq, v_pq, T("asymmetry_pq"), lhs_tex=r"\mathrm{KL}(p\|q)"),
-             Step(qp, v_qp, T("asymmetry_qp"), lhs_tex=r"\mathrm{KL}(q\|p)"),
+    steps = [Step(pq, v_pq, T("asymmetry_pq"), lhs_tex=r"\mathrm{KL}(p\|q)", rhs_tex=r"\ln 2 - \tfrac14"),
+             Step(qp, v_qp, T("asymmetry_qp"), lhs_tex=r"\mathrm{KL}(q\|p)", rhs_tex=r"2 - \ln 2"),
              Step(qp - pq, sp.Integer(0), T("asymmetry_difference"), relation=">",
                   lhs_tex=r"\mathrm{KL}(q\|p) - \mathrm{KL}(p\|q) = \tfrac94 - 2\ln 2")]
     return Section(T("asymmetry_heading"), part="appendix", steps=steps)
