@@ -1,6 +1,7 @@
 """AR-2 benchmarks: our closed forms and telescoping vs solving and summing directly."""
 import sympy as sp
 
+from proofs import output_size
 from symbolic import pixels
 
 W, H, C, K = pixels.W, pixels.H, pixels.C, pixels.K
@@ -35,5 +36,5 @@ CASES = [
     dict(name="discretized pmf sums to one (telescoping)", ours=ours_pmf_total, naive=naive_pmf_total,
          timeout=60, compare=lambda a, b: a == b == 1),
     dict(name="output-size derivation, build + check", naive=None,
-         ours=lambda: pixels.output_size_derivation().check().status),
+         ours=lambda: output_size.output_size_derivation().check().status),
 ]

@@ -1,6 +1,9 @@
 """AR-2 mathematics, each closed form against an independent route (enumeration, mpmath)."""
+import ast
+import inspect
 import itertools
 import random
+import re
 
 import mpmath
 import pytest
@@ -21,6 +24,26 @@ def test_sizes_match_enumeration(W, H, C, K):
     assert pixels.numel_categorical(W, H, C) == enumerate_outputs(W, H, C, lambda: [0.0] * 256)
     mixture = lambda: [("pi", k) for k in range(K)] + [("mu", k) for k in range(K)] + [("s", k) for k in range(K)]
     assert pixels.numel_mixture(W, H, C, K) == enumerate_outputs(W, H, C, mixture)
+    assert pixels.enumerated_sizes(W, H, C, K) == (256 * W * H * C, 3 * K * W * H * C)
+
+
+def test_shapes_multiply_to_the_counts():
+    assert sp.Mul(*pixels.shape_categorical(16)) == pixels.numel_categorical(values=16)
+    assert sp.Mul(*pixels.shape_mixture()) == pixels.numel_mixture()
+    assert pixels.shape_categorical()[-1] == 256 and pixels.shape_mixture(5)[-1] == 15
+
+
+@pytest.mark.parametrize("values", [2, 16, 256])
+def test_index_counts_sum_to_the_closed_forms(values):
+    assert pixels.categorical_index_count(values).doit() == pixels.numel_categorical(values=values)
+    assert pixels.mixture_index_count().doit() == pixels.numel_mixture()
+    assert sp.expand(pixels.pixelcnnpp_index_count().doit() - pixels.params_per_pixel_pixelcnnpp()) == 0
+
+
+def test_index_counts_at_numbers_match_enumeration():
+    at = {pixels.W: 3, pixels.H: 2, pixels.C: 4, pixels.K: 5}
+    assert pixels.categorical_index_count(7).doit().subs(at) == pixels.enumerated_sizes(3, 2, 4, 5, 7)[0]
+    assert pixels.mixture_index_count().doit().subs(at) == pixels.enumerated_sizes(3, 2, 4, 5, 7)[1]
 
 
 @pytest.mark.parametrize("C, K", [(1, 1), (3, 10), (4, 2), (2, 7)])
@@ -39,7 +62,7 @@ def brute_k_min(values, per_k, threshold):
 
 @pytest.mark.parametrize("values", list(range(2, 300)) + [1024, 65536])
 def test_k_min_formula_matches_search(values):
-    assert pixels.k_min(values) == brute_k_min(values, 3, values)
+    assert pixels.k_min(values) == brute_k_min(values, 3, values) == pixels.first_k_exceeding(3, values)
 
 
 def test_k_min_256_is_86():
@@ -54,6 +77,13 @@ def test_pixelcnnpp_threshold_matches_search(C):
 
 def test_pixelcnnpp_rgb_threshold_is_77():
     assert pixels.k_min_pixelcnnpp(3, 256) == 77
+
+
+def test_residue_cases_cover_every_positive_integer():
+    cases = pixels.residue_cases()
+    q = next(iter(cases[0][pixels.n].free_symbols))
+    covered = sorted(int(case[pixels.n].subs(q, j)) for case in cases for j in range(10))
+    assert covered[:30] == list(range(30)) and q.is_nonnegative and q.is_integer
 
 
 def mp_pmf(x, weights, means, scales, values):
@@ -86,6 +116,28 @@ def test_pmf_sums_to_one_and_is_non_negative(seed):
             assert close(sp.N(ours, 30), mp_pmf(x, weights, means, scales, 256), digits=20)
 
 
+@pytest.mark.parametrize("values, components", [(4, 1), (16, 2), (256, 3)])
+def test_random_mixture_masses_sum_to_one(values, components):
+    error, smallest = pixels.random_mixture_masses(seed=1, values=values, components=components)
+    assert error < mpmath.mpf(10) ** -30 and 0 <= smallest < 1
+
+
+def test_telescoped_and_explicit_totals_are_one():
+    assert pixels.telescoped_total().doit() == 1
+    assert pixels.explicit_total(16, 2) == 1
+    # the telescoping holds for a particular F too, at a particular n
+    x = sp.Symbol("x")
+    total = pixels.telescoped_total(sp.Lambda(x, x ** 2)).subs(pixels.n, 7).doit()
+    assert total == 1
+
+
+def test_sigmoid_gap_is_the_factored_form_at_numbers():
+    gap, factored, with_delta, (u, s, delta) = pixels.sigmoid_gap()
+    for point in ({u: sp.Rational(-3, 2), s: 2}, {u: 5, s: sp.Rational(1, 3)}):
+        assert close(sp.N(gap.subs(point), 40), sp.N(factored.subs(point), 40), digits=30)
+    assert with_delta.subs(delta, 1 - sp.exp(-1 / s)) == factored
+
+
 def test_pmf_bad_input():
     with pytest.raises(ValueError, match="x must be in"):
         pixels.discretized_pmf(256, [1], [0], [1])
@@ -101,6 +153,13 @@ def test_sizes_reject_non_positive_or_non_integer(bad):
         pixels.numel_mixture(32, 32, 3, bad)
 
 
-def test_derivation_for_other_value_counts():
-    d = pixels.output_size_derivation(values=16, channels=1, components=1)
-    assert d.results["k_min"] == 6 and d.check().status == "proved"
+def test_the_module_is_mathematics_only():
+    # no sentences for a reader, no LaTeX helpers, no command line: those live in proofs/
+    source = inspect.getsource(pixels)
+    tree = ast.parse(source)
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                for alias in node.names} | {node.module or "" for node in ast.walk(tree)
+                                            if isinstance(node, ast.ImportFrom)}
+    assert not any("latex" in name or "derivation" in name for name in imported)
+    assert not re.search(r"--[A-Za-z]", source)                  # no command-line flags
+    assert not hasattr(pixels, "output_size_derivation")
