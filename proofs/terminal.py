@@ -16,67 +16,137 @@ STATUSES = ("proved", "checked", "failed", "unknown")
 _RELATION = {"==": sp.Eq, "<=": sp.Le, "<": sp.Lt, ">=": sp.Ge, ">": sp.Gt}
 
 
-_SYMBOLS = {"ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "cdot": "·", "times": "×", "ldots": "…",
-            "dots": "…", "cdots": "…", "lfloor": "⌊", "rfloor": "⌋", "infty": "∞", "to": "→",
-            "neq": "≠", "ne": "≠", "approx": "≈", "in": "∈", "sum": "Σ", "int": "∫", "nabla": "∇",
-            "partial": "∂", "sqrt": "√", "mid": "|", "pm": "±", "alpha": "α", "beta": "β",
-            "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "eta": "η", "theta": "θ",
-            "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
-            "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Sigma": "Σ", "Lambda": "Λ",
-            "ell": "ℓ", "top": "ᵀ", "prime": "′", "hat": "", "mathbf": "", "boldsymbol": "",
-            "mathcal": "", "mathbb": "", "mathrm": "", "operatorname": "", "displaystyle": "",
-            "tfrac": "", "dfrac": "", "Delta": "Δ", "Gamma": "Γ", "Phi": "Φ", "Omega": "Ω",
-            "iff": "⇔", "implies": "⇒", "mapsto": "↦", "circ": "∘", "otimes": "⊗", "odot": "⊙",
-            "det": "det", "tr": "tr", "ln": "ln", "log": "log", "exp": "exp", "lim": "lim",
-            "limits": "", "Big": "", "quad": " ", "qquad": " ", "mathbb{E}": "E"}
+# LaTeX commands as what a terminal can show: unicode, and ASCII for a plain terminal
+_GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
+          "xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta "
+          "Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega").split()
+_GREEK_LETTERS = "αβγδεεζηθϑικλμνξπϖρϱσςτυφφχψωΓΔΘΛΞΠΣΥΦΨΩ"
+_SYMBOLS = {**dict(zip(_GREEK, _GREEK_LETTERS)),
+            "ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "cdot": "·", "times": "×", "ldots": "…",
+            "dots": "…", "cdots": "…", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉",
+            "infty": "∞", "to": "→", "rightarrow": "→", "neq": "≠", "ne": "≠", "approx": "≈",
+            "in": "∈", "notin": "∉", "sum": "∑", "prod": "∏", "int": "∫", "nabla": "∇", "partial": "∂",
+            "mid": "|", "pm": "±", "ell": "ℓ", "top": "ᵀ", "prime": "′", "iff": "⇔", "implies": "⇒",
+            "mapsto": "↦", "circ": "∘", "otimes": "⊗", "odot": "⊙", "sim": "∼", "propto": "∝",
+            "equiv": "≡", "subset": "⊂", "subseteq": "⊆", "cup": "∪", "cap": "∩", "forall": "∀",
+            "exists": "∃", "langle": "⟨", "rangle": "⟩", "|": "‖", "lVert": "‖", "rVert": "‖",
+            "Vert": "‖", "lvert": "|", "rvert": "|", "vert": "|", "setminus": "∖", "emptyset": "∅",
+            "ll": "≪", "gg": "≫", "leftarrow": "←", "Rightarrow": "⇒", "quad": "  ", "qquad": "    ",
+            "colon": ":", "ast": "*", "star": "⋆", "checkmark": "✓",
+            **{f: f + " " for f in "ln log exp det tr min max lim sup inf sin cos arg sgn".split()}}
+_ASCII = {"≥": ">=", "≤": "<=", "·": "*", "×": "x", "…": "...", "⌊": "floor(", "⌋": ")", "⌈": "ceil(",
+          "⌉": ")", "∞": "oo", "→": "->", "≠": "!=", "≈": "~=", "∈": " in ", "∉": " not in ",
+          "∑": "sum ", "∏": "prod ", "∫": "int ", "∇": "grad ", "∂": "d", "±": "+-", "ᵀ": "^T",
+          "′": "'", "⇔": "<=>", "⇒": "=>", "↦": "|->", "∘": " o ", "∼": "~", "‖": "||", "√": "sqrt",
+          "—": "--", "–": "-", "∝": "~", "≡": "==", "⟨": "<", "⟩": ">", "≪": "<<", "≫": ">>",
+          "\u0302": "^", "\u0304": "-bar", "\u0303": "~", "✓": "ok"}
+_DROPPED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle",
+            "textstyle", "limits", "nolimits", "!", "middle"}
+_ARGUMENT = {"text", "mathrm", "operatorname", "mathbf", "boldsymbol", "mathcal", "mathbb", "mathit",
+             "textbf", "textit", "emph", "mathsf", "mbox", "underbrace", "boxed"}
+_ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0304",
+            "tilde": "\u0303", "widetilde": "\u0303"}
 
 
-def _fractions(text: str) -> str:
-    r"""``\frac{a}{b}`` (and ``\tfrac``, ``\dfrac``) as ``(a)/(b)``, braces balanced."""
-    out, k = [], 0
-    while True:
-        m = re.compile(r"\\[dt]?frac\s*\{").search(text, k)
-        if not m:
-            return "".join(out) + text[k:]
-        out.append(text[k:m.start()])
-        parts, pos = [], m.end() - 1
-        for _ in range(2):
-            if pos >= len(text) or text[pos] != "{":
+def _group(text: str, i: int) -> tuple[str, int]:
+    """The argument at ``text[i]``: a balanced ``{...}`` group's content, a command, or one
+    character; and the index after it."""
+    while i < len(text) and text[i] == " ":
+        i += 1
+    if i >= len(text):
+        return "", i
+    if text[i] == "{":
+        depth, start = 0, i
+        while i < len(text):
+            depth += {"{": 1, "}": -1}.get(text[i], 0) if text[i - 1:i] != "\\" or i == start else 0
+            i += 1
+            if depth == 0:
                 break
-            depth, start = 0, pos
-            while pos < len(text):
-                depth += {"{": 1, "}": -1}.get(text[pos], 0)
-                pos += 1
-                if depth == 0:
-                    break
-            parts.append(text[start + 1:pos - 1])
-            while len(parts) == 1 and pos < len(text) and text[pos] == " ":
-                pos += 1
-        if len(parts) < 2:
-            out.append(text[m.start():m.end()])
-            k = m.end()
-            continue
-        wrap = lambda part: part if re.fullmatch(r"[\w\\^]+", part) else f"({part})"   # noqa: E731
-        out.append(f"{wrap(_fractions(parts[0]))}/{wrap(_fractions(parts[1]))}")
-        k = pos
+        return text[start + 1:i - 1], i
+    command = re.match(r"\\([A-Za-z]+|.)", text[i:])
+    if command:
+        return command.group(0), i + len(command.group(0))
+    return text[i], i + 1
+
+
+def _wrapped(part: str) -> str:
+    """A fraction's part, in parentheses unless it is one number, one symbol (with its
+    subscript and exponent) or already in parentheses: ``2σ_2^2`` -> ``(2σ_2^2)``."""
+    simple = re.fullmatch(r"-?\d+(\.\d+)?|[^\W\d_]′?(_\w+)?(\^\w+)?|\([^()]*\)|√\w", part)
+    return part if simple else f"({part})"
+
+
+def _command(name: str, text: str, i: int, out: list) -> int:
+    """Convert the command ``\\name`` (its arguments start at ``text[i]``) into ``out``."""
+    if name in ("frac", "tfrac", "dfrac"):
+        top, i = _group(text, i)
+        bottom, i = _group(text, i)
+        out.append(f"{_wrapped(_math_text(top))}/{_wrapped(_math_text(bottom))}")
+    elif name == "sqrt":
+        arg, i = _group(text, i)
+        arg = _math_text(arg)
+        out.append("√" + (arg if len(arg) == 1 else f"({arg})"))
+    elif name in _ACCENTS:
+        arg, i = _group(text, i)
+        out.append(_math_text(arg) + _ACCENTS[name])
+    elif name in _ARGUMENT:
+        arg, i = _group(text, i)
+        out.append(_math_text(arg))
+    elif name in _DROPPED:
+        i += 1 if name in ("left", "right") and text[i:i + 1] == "." else 0
+    elif name in (",", ";", ":", " ", "\\"):
+        out.append(" ")
+    elif name in "{}#%&_$":
+        out.append(name)
+    else:
+        letters = _SYMBOLS.get(name, name)
+        if letters == name and out and out[-1][-1:].isalnum():
+            letters = " " + letters               # an unknown word never runs into the text
+        out.append(letters)
+    return i
+
+
+def _math_text(text: str) -> str:
+    r"""LaTeX (prose with ``$...$``, or mathematics) as unicode text a person reads unambiguously.
+
+    >>> _math_text(r"$\frac{\delta^{2}}{s^{4}} + a \ge 0$")
+    'δ^2/s^4 + a ≥ 0'
+    >>> _math_text(r"$p^{(1+\alpha)/2}$, $\|x\|$, $x \sim p_1$, $D\kappa$, $\tfrac12$")
+    'p^((1+α)/2), ‖x‖, x ∼ p_1, Dκ, 1/2'
+    """
+    out, i = [], 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            command = re.match(r"\\([A-Za-z]+|.)", text[i:])
+            i = _command(command.group(1), text, i + len(command.group(0)), out)
+        elif char in "^_":
+            arg, i = _group(text, i + 1)
+            arg = _math_text(arg)
+            out.append(arg if arg in ("ᵀ", "′") else char + (arg if re.fullmatch(r"-?\w+|[<>≤≥]?\w+", arg)
+                                                             else f"({arg})"))
+        elif char == "{":
+            arg, i = _group(text, i)
+            out.append(_math_text(arg))
+        else:
+            out.append({"$": "", "~": " ", "}": ""}.get(char, char))
+            i += 1
+    return "".join(out).replace("---", "—").replace("--", "–")
 
 
 def _plain(text: str, unicode: bool = True) -> str:
-    r"""Prose with LaTeX markup made readable: drop $ and spacing, commands to symbols.
+    r"""Prose with LaTeX markup made readable: mathematics in unicode (or ASCII).
 
-    >>> _plain(r"$\frac{\delta^{2}}{s^{4}} + a \ge 0$")
-    '(δ^2)/(s^4) + a ≥ 0'
+    >>> _plain(r"$\frac{\delta^{2}}{s^{4}} + a \ge 0$", unicode=False)
+    'delta^2/s^4 + a >= 0'
     """
-    text = _fractions(text)
-    text = text.replace("$", "").replace("\\ ", " ")
-    for escaped in ("#", "%", "&", "_"):
-        text = text.replace("\\" + escaped, escaped)
-    text = text.replace("\\{", "\x00").replace("\\}", "\x01")
-    text = re.sub(r"\\(left|right|big|Big|bigg|Bigg|quad|qquad)\b|\\[,;!]", "", text)
-    text = re.sub(r"\\(mathrm|text|operatorname|tfrac|frac|dfrac)\b", "", text)
-    text = re.sub(r"\\([A-Za-z]+)",
-                  lambda m: (_SYMBOLS.get(m.group(1), m.group(1)) if unicode else m.group(1)), text)
-    return text.replace("{", "").replace("}", "").replace("\x00", "{").replace("\x01", "}")
+    text = " ".join(_math_text(str(text)).split())
+    if unicode:
+        return text
+    greek: dict = {}
+    for name, letter in zip(_GREEK, _GREEK_LETTERS):
+        greek.setdefault(letter, name)
+    return "".join(_ASCII.get(ch, greek.get(ch, ch)) for ch in text)
 
 
 def _too_big(expr) -> bool:

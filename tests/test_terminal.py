@@ -1,0 +1,63 @@
+"""The terminal printer: LaTeX made readable without leaking markup, linear formulas
+unambiguous, and every word in the language asked for."""
+import re
+
+import pytest
+import sympy as sp
+
+from proofs.terminal import _plain, render, summary
+from symbolic.check import Verdict
+from symbolic.derivation import Assumption, CheckedDerivation, Derivation, Section, Step
+
+
+@pytest.mark.parametrize("latex, shown", [
+    (r"$\mathrm{KL}(p \| q)$", "KL(p ‖ q)"),
+    (r"as $\alpha \to 1$", "as α → 1"),
+    (r"$D\kappa$", "Dκ"),
+    (r"$x \sim p_1$", "x ∼ p_1"),
+    (r"$\tfrac12 \ln 2$", "1/2 ln 2"),
+    (r"$p^{(1+\alpha)/2} q^{(1-\alpha)/2}$", "p^((1+α)/2) q^((1-α)/2)"),
+    (r"$\frac{1}{2\sigma_2^2}$", "1/(2σ_2^2)"),
+    (r"$\sqrt{2\pi}$", "√(2π)"),
+    (r"$\hat x_i$ --- done", "x̂_i — done"),
+    (r"$\ln\frac{\det\Sigma_2}{\det\Sigma_1}$", "ln (det Σ_2)/(det Σ_1)"),
+    (r"$e^{-1/s} < 1$", "e^(-1/s) < 1"),
+])
+def test_latex_is_made_readable(latex, shown):
+    assert _plain(latex) == shown
+    assert not re.search(r"\\[A-Za-z|]|\$|[{}]", _plain(latex))
+
+
+def test_ascii_terminal_gets_ascii():
+    assert _plain(r"$\mathrm{KL}(p \| q) \ge 0$, $\alpha \to 1$", unicode=False) == "KL(p || q) >= 0, alpha -> 1"
+
+
+class Toy:
+    ID = "toy"
+
+
+def toy_checked():
+    x = sp.Symbol("x", positive=True)
+    d = Derivation("Toy", assumptions=[Assumption("$x > 0$")], sections=[
+        Section("(a) asked", steps=[Step(x + x, 2 * x, "collect $x$")], answers=[r"2x"]),
+        Section("more", part="appendix", steps=[Step(x * x, x**2, "square")])])
+    return CheckedDerivation(d, (Verdict("proved", "expand"), Verdict("checked", "numeric")))
+
+
+def test_russian_terminal_words():
+    text = render(Toy, toy_checked(), lang="ru", equations=False)
+    assert "(1) ✓ доказано  [раскрытие скобок] collect x" in text
+    assert "(2) ~ ПРОВЕРЕНО только численно [численно] square" in text
+    assert "Предположения: x > 0; x --- положительное число".replace("---", "—") in text
+    assert "Ответ: 2x" in text and "-- (a) asked" in text
+    assert text.splitlines()[-1] == "Статус: проверено численно (доказано шагов: 1 из 2, проверено численно: 1)"
+    for english in ("proved", "Status", "Answer", "Assumptions", "expand"):
+        assert english not in text
+    assert summary([(Toy, toy_checked())], "ru") == "Выводов: 1; проверено численно: 1"
+
+
+def test_english_terminal_keeps_its_form():
+    text = render(Toy, toy_checked(), equations=False)
+    assert "  (1) ✓ proved  [expansion] collect x" in text
+    assert text.splitlines()[-1] == "Status: checked (1/2 steps proved, 1 checked)"
+    assert summary([(Toy, toy_checked())]) == "1 derivation(s): 1 checked"
