@@ -9,7 +9,8 @@ checks.  ``Derivation`` and ``CheckedDerivation`` return it from
 ``Derivation`` is checked once for display and the result kept (see
 :meth:`symbolic.derivation.Derivation.checked_for_display`).
 
-As everywhere, ``checked`` (numerically only) is never marked like ``proved``.
+As everywhere, ``checked`` (numerically only) is never marked like ``proved``.  The words
+come from the library's vocabulary; ``lang='ru'`` gives them in Russian.
 
 >>> import sympy as sp
 >>> from symbolic import Derivation, Step
@@ -24,12 +25,12 @@ from __future__ import annotations
 
 import re
 
-from .latex import _point_latex, _value_latex, expr_latex
+from .latex import _point_latex, _value_latex, blocks, expr_latex, method_words, word
+from .text import say
 
-__all__ = ["derivation_markdown", "MARKS", "prose_markdown"]
+__all__ = ["derivation_markdown", "prose_markdown", "STATUSES"]
 
-MARKS = {"proved": "✓ proved", "checked": "~ **CHECKED numerically only, not proved**",
-         "failed": "✗ **FAILED**", "unknown": "? **UNDECIDED**"}
+STATUSES = ("proved", "checked", "failed", "unknown")
 _RELATION = {"==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
@@ -58,60 +59,84 @@ def _side(expr, tex) -> str:
     return tex if tex is not None else expr_latex(expr)
 
 
-def _counterexample(verdict) -> str:
+def _counterexample(verdict, lang) -> str:
     """What a step's verdict adds to its reason: the counterexample and both sides there, or
     why a step is only checked or undecided."""
     text = ""
     if verdict.counterexample:
-        text = "; counterexample: " + _point_latex(verdict.counterexample)
+        text = f"; {word('counterexample', lang)}: " + _point_latex(verdict.counterexample)
         values = verdict.values
         if isinstance(values, tuple) and len(values) == 2:
-            text += f" (left side ${_value_latex(values[0])}$, right side ${_value_latex(values[1])}$)"
+            text += (f" ({word('left_side', lang)} ${_value_latex(values[0])}$, "
+                     f"{word('right_side', lang)} ${_value_latex(values[1])}$)")
     elif verdict.status in ("checked", "unknown") and verdict.detail:
         text = f" ({prose_markdown(verdict.detail)})"
     return text
 
 
-def derivation_markdown(checked, heading: str = "###") -> str:
-    """One checked derivation as Markdown (``heading`` is the level of its title)."""
-    d = checked.derivation
-    out = [f"{heading} {prose_markdown(d.title)}"]
-    counts = {s: sum(v.status == s for v in checked.verdicts) for s in MARKS}
-    line = (f"**Status: {MARKS[checked.status].replace('**', '')}** "
-            f"({counts['proved']}/{len(checked.verdicts)} steps proved"
-            + "".join(f", {counts[s]} {s}" for s in ("checked", "failed", "unknown") if counts[s])
-            + ("" if checked.goals_reached else "; the steps do not reach the stated goal") + ")")
-    out.append(line)
-    assumptions = d.all_assumptions()
-    if assumptions:
-        out.append("**Assumptions:** " + "; ".join(prose_markdown(a.text) for a in assumptions) + ".")
-    for claim, verdict in checked.claims:
-        outcome = ("holds (proved)" if verdict.status == "proved" else
-                   "**does not hold**" if verdict.status == "failed" else MARKS[verdict.status])
-        out.append(f"**As stated in the homework:** {prose_markdown(claim.text)} — {outcome}"
-                   + _counterexample(verdict) + ".")
-    for ex in d.exhibits:
+def _marks(lang) -> dict:
+    return {s: word("md_" + s, lang) for s in STATUSES}
+
+
+def _status_line(checked, lang) -> str:
+    counts = {s: sum(v.status == s for v in checked.verdicts) for s in STATUSES}
+    rest = "".join(", " + word("status_count", lang, count=counts[s], status=word("status_word_" + s, lang))
+                   for s in ("checked", "failed", "unknown") if counts[s])
+    rest += "" if checked.goals_reached else "; " + word("goal_not_reached", lang)
+    mark = _marks(lang)[checked.status].replace("**", "")
+    return (f"**{word('md_status', lang)} {mark}** ("
+            + word("steps_proved", lang, proved=counts["proved"], total=len(checked.verdicts)) + rest + ")")
+
+
+def _method(verdict, lang) -> str:
+    """The checker's route: its name in English (as ``verify`` reports it), in words otherwise."""
+    return verdict.method if lang == "en" else method_words(verdict.method, lang)
+
+
+def _block_markdown(block, heading, lang) -> list[str]:
+    out = [f"{heading}# {prose_markdown(say(block.heading, lang))}"] if block.heading is not None else []
+    marks = _marks(lang)
+    for claim, verdict in block.claims:
+        outcome = (word("holds", lang) if verdict.status == "proved" else
+                   f"**{word('does_not_hold', lang)}**" if verdict.status == "failed" else marks[verdict.status])
+        out.append(f"**{word('as_stated_colon', lang)}** {prose_markdown(say(claim.text, lang))} — {outcome}"
+                   + _counterexample(verdict, lang) + ".")
+    for ex in block.exhibits:
         if ex.caption:
-            out.append(prose_markdown(ex.caption))
+            out.append(prose_markdown(say(ex.caption, lang)))
         out.append(_math(f"{ex.label} = {_value_latex(ex.value)}"))
-    number = 0
-    for chain in checked.chains():
-        if chain[0].heading:
-            out.append(f"{heading}# {prose_markdown(chain[0].heading)}")
-        for k, step in enumerate(chain):
-            number += 1
-            verdict = checked.verdicts[d.steps.index(step)]
-            out.append(f"({number}) {MARKS[verdict.status]} `[{verdict.method}]` {prose_markdown(step.reason)}"
-                       + _counterexample(verdict))
+    for chain in block.chains:
+        if chain[0][1].heading:
+            out.append(f"{heading}# {prose_markdown(say(chain[0][1].heading, lang))}")
+        for k, (number, step, verdict) in enumerate(chain):
+            out.append(f"({number}) {marks[verdict.status]} `[{_method(verdict, lang)}]` "
+                       f"{prose_markdown(say(step.reason, lang))}" + _counterexample(verdict, lang))
             left = _side(step.lhs, step.lhs_tex) if k == 0 else "{}"      # a chain goes on
             out.append(_math(f"{left} {_RELATION[step.relation]} {_side(step.rhs, step.rhs_tex)}"))
-    for note in d.notes:
-        out.append(prose_markdown(note))
-    for answer in d.answers:
-        out.append("**Answer:**\n" + _math(rf"\boxed{{{answer}}}"))
-    if d.cross_checks:
-        rows = ["| quantity | compared with | outcome | |", "|---|---|---|---|"]
-        rows += [f"| {prose_markdown(c.what)} | {prose_markdown(c.against)} | {prose_markdown(c.outcome)} | "
-                 + ("agrees" if c.passed else "**DISAGREES**") + " |" for c in d.cross_checks]
-        out.append("**Independent checks:**\n\n" + "\n".join(rows))
+    out += [prose_markdown(say(note, lang)) for note in block.notes]
+    out += [f"**{word('md_answer', lang)}**\n" + _math(rf"\boxed{{{say(answer, lang)}}}") for answer in block.answers]
+    if block.cross_checks:
+        out.append(_checks_markdown(block.cross_checks, lang))
+    return out
+
+
+def _checks_markdown(checks, lang) -> str:
+    rows = [f"| {word('check_what', lang)} | {word('check_against', lang)} | {word('check_outcome', lang)} | |",
+            "|---|---|---|---|"]
+    rows += [f"| {prose_markdown(say(c.what, lang))} | {prose_markdown(say(c.against, lang))} | "
+             f"{prose_markdown(say(c.outcome, lang))} | "
+             + (word("passed", lang) if c.passed else f"**{word('not_passed', lang)}**") + " |" for c in checks]
+    return f"**{word('md_cross_checks', lang)}**\n\n" + "\n".join(rows)
+
+
+def derivation_markdown(checked, heading: str = "###", lang: str = "en") -> str:
+    """One checked derivation as Markdown (``heading`` is the level of its title), in ``lang``."""
+    d = checked.derivation
+    out = [f"{heading} {prose_markdown(say(d.title, lang))}", _status_line(checked, lang)]
+    assumptions = d.all_assumptions()
+    if assumptions:
+        out.append(f"**{word('md_assumptions', lang)}** "
+                   + "; ".join(prose_markdown(say(a.text, lang)) for a in assumptions) + ".")
+    for block in blocks(checked):
+        out += _block_markdown(block, heading, lang)
     return "\n\n".join(out) + "\n"

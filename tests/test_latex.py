@@ -112,3 +112,11 @@ def test_russian_document_loads_cyrillic_and_compiles(tmp_path, pdflatex):
     (tmp_path / "main.tex").write_text(tex)
     log = pdflatex(tmp_path)
     assert "Output written" in log and "Overfull \\hbox" not in log
+
+
+def test_markdown_in_russian():
+    from symbolic.notebook import derivation_markdown
+    md = derivation_markdown(sectioned().check(), lang="ru")
+    assert "**Статус: ✓ доказано** (доказано шагов: 4 из 4)" in md
+    assert "`[раскрытие скобок]`" in md or "`[тождественно]`" in md
+    assert "#### Asked (a)" in md and "**Ответ:**" in md and "proved" not in md
