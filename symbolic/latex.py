@@ -291,7 +291,8 @@ def _cross_checks_latex(checks, lang) -> str:
     rows = [rf"{prose(c.what, lang)} & {prose(c.against, lang)} & {prose(c.outcome, lang)} & "
             + (word("passed", lang) if c.passed else rf"\textbf{{{word('not_passed', lang)}}}") + r" \\"
             for c in checks]
-    return (rf"\paragraph{{{word('cross_checks', lang)}}}" + "\n{\\small\\noindent\n"
+    # the run-in heading ends its own line: a table of the full line width cannot follow it
+    return (rf"\paragraph{{{word('cross_checks', lang)}}}\leavevmode\par" + "\n{\\small\\noindent\n"
             rf"\begin{{tabularx}}{{\linewidth}}{{@{{}}{ragged}X{ragged}X{ragged}X l@{{}}}}" + "\n\\toprule\n"
             + rf"{word('check_what', lang)} & {word('check_against', lang)} & {word('check_outcome', lang)} & \\"
             + "\n\\midrule\n" + "\n".join(rows) + "\n\\bottomrule\n\\end{tabularx}\\par}")
