@@ -131,14 +131,14 @@ def output_tensors(ctx: Context) -> Section:
 def threshold(ctx: Context) -> Section:
     """(b) numel_2 - numel_1 = WHC (3K - n), so model 2 is larger exactly from K = floor(n/3) + 1."""
     n, k = ctx.n, ctx.k
-    below = 3 * (k - 1)
+    W, H, C, K = pixels.W, pixels.H, pixels.C, pixels.K
     steps = [
-        Step(pixels.numel_mixture() - pixels.numel_categorical(values=n), pixels.W * pixels.H * pixels.C * (3 * pixels.K - n),
+        Step(pixels.numel_mixture() - pixels.numel_categorical(values=n), W * H * C * (3 * K - n),
              T("reason_difference", n=n), lhs_tex=rf"3K\,WHC - {n}\,WHC", rhs_tex=rf"WHC\,(3K - {n})"),
-        Step(3 * sp.Integer(k), n, T("reason_enough", k=k), relation=">",
-             lhs_tex=rf"3 \cdot {k} = {3 * k}"),
-        Step(sp.Integer(below), n, T("reason_not_enough", k=k, previous=k - 1),
-             relation="<" if below < n else "<=", lhs_tex=rf"3 \cdot {k - 1} = {below}"),
+        # one chain: 3(k - 1) <= n < 3k, the smallest K read off between its two ends
+        Step(sp.Integer(3 * (k - 1)), n, T("reason_not_enough", previous=k - 1, n=n),
+             relation="<" if 3 * (k - 1) < n else "<=", lhs_tex=rf"3 \cdot {k - 1} = {3 * (k - 1)}"),
+        Step(n, sp.Integer(3 * k), T("reason_enough", k=k), relation="<", rhs_tex=rf"{3 * k} = 3 \cdot {k}"),
     ]
     return Section(T("heading_threshold"), steps=steps, answers=[T("answer_threshold", n=n, k=k)],
                    results={"k_min": k})
@@ -193,11 +193,12 @@ def pixelcnnpp(ctx: Context) -> Section:
              rhs_tex=r"K\Big(1 + 2C + \frac{C(C - 1)}{2}\Big)"),
         Step(per_pixel_c, sp.expand(per_pixel_c), T("reason_pixelcnnpp_channels", c=c),
              lhs_tex=rf"K\Big(1 + 2 \cdot {c} + \tfrac{{{c}({c} - 1)}}{{2}}\Big)"),
-        Step(per_pixel_c.subs(K, k), c * n, T("reason_pixelcnnpp_enough", k=k, c=c, n=n), relation=">",
-             lhs_tex=rf"{per} \cdot {k} = {per * k}", rhs_tex=rf"{c} \cdot {n} = {c * n}"),
-        Step(per_pixel_c.subs(K, k - 1), c * n, T("reason_pixelcnnpp_not_enough", k=k, previous=k - 1),
+        # one chain: per (k - 1) <= c n < per k
+        Step(per_pixel_c.subs(K, k - 1), c * n, T("reason_pixelcnnpp_not_enough", previous=k - 1, c=c, n=n),
              relation="<" if per * (k - 1) < c * n else "<=",
              lhs_tex=rf"{per} \cdot {k - 1} = {per * (k - 1)}", rhs_tex=rf"{c} \cdot {n} = {c * n}"),
+        Step(c * n, per_pixel_c.subs(K, k), T("reason_pixelcnnpp_enough", k=k), relation="<",
+             rhs_tex=rf"{per * k} = {per} \cdot {k}"),
     ]
     return Section(T("heading_pixelcnnpp"), part="appendix", steps=steps,
                    answers=[T("answer_pixelcnnpp", c=c, per=per, n=n, k=k)],
@@ -243,7 +244,8 @@ def independent_checks(ctx: Context) -> Section:
     checks = [
         CrossCheck(T("check_sizes", w=w, h=h, c=cc, k=k), T("check_sizes_route"),
                    T("check_sizes_outcome", categorical=categorical, mixture=mixture),
-                   categorical == pixels.numel_categorical(w, h, cc, n) and mixture == pixels.numel_mixture(w, h, cc, k)),
+                   (categorical, mixture) == (pixels.numel_categorical(w, h, cc, n),
+                                              pixels.numel_mixture(w, h, cc, k))),
         CrossCheck(T("check_threshold", k=ctx.k), T("check_threshold_route", n=n),
                    T("check_search_outcome", k=search), search == ctx.k),
         CrossCheck(T("check_pixelcnnpp", c=c), T("check_pixelcnnpp_route"),
