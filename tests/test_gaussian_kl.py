@@ -137,6 +137,16 @@ def test_explicit_dimension_three_is_proved():
     assert section.exhibits[0].value.shape == (3, 3)
 
 
+def test_every_step_is_proved_for_non_default_parameters():
+    # the largest explicit dimension and another seed: new random points, quadrature and Monte Carlo
+    checked = gaussian_kl.build(options_for(gaussian_kl, kl_dim=4, seed=7)).check()
+    assert checked.status == "proved" and checked.goals_reached
+    assert [v.status for v in checked.verdicts] == ["proved"] * 30
+    assert all(c.passed for c in checked.derivation.cross_checks)
+    assert checked.derivation.results["random_check"]["seed"] == 7
+    assert "(seed 7)" in checked.derivation.cross_checks[-1].what
+
+
 def test_default_dimension_is_two(run):
     assert run[0].derivation.results["explicit_dim"] == 2
     assert "$d = 2$" in _explicit_section(run[0].derivation).heading
