@@ -222,3 +222,41 @@ def test_monte_carlo_rejects_bad_input(kwargs, message):
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         monte_carlo(**args)
+
+
+# --------------------------------------------------------------------------- the steps' expressions
+
+from symbolic.score import (baseline_forms, coordinate_forms, elbo_gradient_forms,  # noqa: E402
+                            offset_forms, ratio_form, variance_any_dim_form)
+
+
+def test_elbo_gradient_chain_holds_link_by_link():
+    forms = elbo_gradient_forms()
+    for a, b in (("gradient", "under"), ("under", "split"), ("split", "expectation"),
+                 ("mean_score", "d_integral_q")):
+        assert verify(forms[a], forms[b]).status == "proved", (a, b)
+    assert verify(forms["d_integral_q"], 0).status == "proved"
+
+
+def test_coordinate_forms_are_pairs_of_equal_expressions():
+    for name, (lhs, rhs) in coordinate_forms().items():
+        assert verify(lhs, rhs).status == "proved", name
+
+
+def test_variance_any_dimension_form_matches_the_closed_forms():
+    for which, closed in (("mu", var_score_mu(DIM)), ("sigma", var_score_sigma(DIM))):
+        assert sp.expand(variance_any_dim_form(which).doit() - closed) == 0, which
+
+
+def test_offset_and_baseline_forms_equal_their_right_sides_at_a_point():
+    values = {**POINT, C: sp.Rational(7, 3), DIM: 4, sp.Symbol("b", real=True): sp.Rational(-5, 2)}
+    for name, (lhs, rhs) in {**offset_forms(), **baseline_forms()}.items():
+        gap = sp.sympify(lhs - rhs)
+        gap = gap.xreplace({m: m.doit() for m in gap.atoms(GaussianMoment)}).doit()
+        assert abs(sp.N(gap.subs(values), 50)) < 1e-40, name
+
+
+def test_ratio_form_holds_the_mnist_ratio():
+    held, value = ratio_form(2)
+    assert math.isclose(float(value), 295585.8539176855, rel_tol=1e-12)
+    assert sp.simplify(held.doit() - value) == 0
