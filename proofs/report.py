@@ -62,11 +62,14 @@ def underfull_boxes(log: str, badness: int = 10000) -> list[str]:
 
 def part_pages(directory: str, name: str = "main") -> dict:
     """Pages of the compiled report, from the labels it sets: ``{'main': n, 'appendix': n,
-    'total': n}`` (the title and contents page counted in ``total`` only)."""
+    'total': n, 'problems': {id: (first, last)}}``; the title and contents page counts in
+    ``total`` only, and a problem's ``last`` page may be the next one's ``first``."""
     aux = open(os.path.join(directory, name + ".aux"), errors="replace").read()
     page = {label: int(p) for label, p in re.findall(r"\\newlabel\{([^}]+)\}\{\{[^}]*\}\{(\d+)\}", aux)}
+    starts = [(label[len("main:"):], first) for label, first in page.items() if label.startswith("main:")]
+    ends = [first for _, first in starts[1:]] + [page[APPENDIX_LABEL] - 1]
     return {"main": page[APPENDIX_LABEL] - page[MAIN_LABEL], "appendix": page[END_LABEL] - page[APPENDIX_LABEL] + 1,
-            "total": page[END_LABEL]}
+            "total": page[END_LABEL], "problems": {pid: (first, last) for (pid, first), last in zip(starts, ends)}}
 
 
 def question(problem):
@@ -97,7 +100,7 @@ def _front(lang, budget) -> list[str]:
 def _main_part(results, figures, lang) -> list[str]:
     parts = [rf"\part{{{prose(T('main_part'), lang)}}}\label{{{MAIN_LABEL}}}"]
     for problem, checked in results:
-        parts.append(rf"\section{{{prose(problem.TITLE, lang)}}}")
+        parts.append(rf"\section{{{prose(problem.TITLE, lang)}}}\label{{main:{problem.ID}}}")
         restated = question(problem)
         if restated:
             parts.append(rf"\paragraph{{{prose(T('problem'), lang)}}} {prose(restated, lang)}")
@@ -174,4 +177,6 @@ def _compile(folder, out) -> None:
                          f"{errors[0] if errors else 'see main.log'}")
     pages = part_pages(folder)
     print(f"compiled {os.path.join(folder, 'main.pdf')}: {pages['total']} pages, "
-          f"the main part {pages['main']}, the appendix {pages['appendix']}", file=out)
+          f"the main part {pages['main']} (" + ", ".join(f"{pid} pp. {a}-{b}" for pid, (a, b) in
+                                                         pages["problems"].items())
+          + f"), the appendix {pages['appendix']}", file=out)
