@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import mpmath
 import sympy as sp
 
 from symbolic import gaussian as g
@@ -232,28 +233,40 @@ def mahalanobis(params) -> Section:
                             r"\mu_1 = \mu_2,\ \Sigma_1 = \Sigma_2"])
 
 
-def _power_of_ten(x) -> str:
-    """A small positive number as LaTeX: ``2.05e-42`` -> ``2.1 \\cdot 10^{-42}``, ``1e-25`` -> ``10^{-25}``."""
-    if not x:
-        return "0"
+def _decimal(name: str, x: float, places: int) -> dict:
+    """The placeholders of a decimal number, split so that each language writes its own
+    separator (a point in English, a comma in Russian): ``name`` -> ``name_whole``, ``name_fraction``.
+
+    >>> _decimal("v", -17.61862, 4)
+    {'v_whole': '-17', 'v_fraction': '6186'}
+    """
+    whole, fraction = f"{x:.{places}f}".split(".")
+    return {f"{name}_whole": whole, f"{name}_fraction": fraction}
+
+
+def _scientific(name: str, x) -> dict:
+    """``2.05e-42`` as the placeholders of ``2.1 \\cdot 10^{-42}``: mantissa (split, see
+    :func:`_decimal`) and ``name_exponent``."""
     mantissa, exponent = f"{float(x):.1e}".split("e")
-    power = f"10^{{{int(exponent)}}}"
-    return power if mantissa == "1.0" else rf"{mantissa} \cdot {power}"
+    return {**_decimal(name, float(mantissa), 1), f"{name}_exponent": str(int(exponent))}
 
 
 def _quadrature_check(c) -> CrossCheck:
-    size = _power_of_ten(c.error)
     what = (T("quadrature_1d", mu1=sp.latex(c.point[0]), sigma1=sp.latex(c.point[1]),
               mu2=sp.latex(c.point[2]), sigma2=sp.latex(c.point[3])) if c.d == 1 else T("quadrature_2d"))
-    outcome = T("difference_below", size=size, tolerance=_power_of_ten(c.tolerance)) if c.passed \
-        else T("difference_disagrees", size=size)
+    tolerance = int(round(mpmath.log10(c.tolerance)))
+    if not c.error:
+        outcome = T("difference_zero")
+    else:
+        key = "difference_below" if c.passed else "difference_disagrees"
+        outcome = T(key, tolerance=tolerance, **_scientific("size", c.error))
     return CrossCheck(what, T("the_closed_form"), outcome, c.passed)
 
 
 def _monte_carlo(c) -> CrossCheck:
     what = T("monte_carlo_what", d=c.d, n=f"{c.n:,}".replace(",", r"\,"), seed=c.seed)
-    numbers = dict(estimate=f"{c.estimate:.4f}", se=f"{c.standard_error:.4f}", value=f"{c.value:.4f}",
-                   errors=f"{c.errors:.1f}")
+    numbers = {**_decimal("estimate", c.estimate, 4), **_decimal("se", c.standard_error, 4),
+               **_decimal("value", c.value, 4), **_decimal("errors", c.errors, 1)}
     outcome = T("monte_carlo_agrees" if c.passed else "monte_carlo_disagrees", **numbers)
     return CrossCheck(what, T("the_closed_form"), outcome, c.passed)
 
