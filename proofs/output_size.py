@@ -149,9 +149,9 @@ def numeric_example(ctx: Context) -> Section:
     p = ctx.params
     k = p.components if p.components is not None else ctx.k
     size = dict(w=p.width, h=p.height, c=p.channels)
-    exhibits = (Exhibit(r"\text{numel}_1", pixels.numel_categorical(p.width, p.height, p.channels, p.values),
+    exhibits = (Exhibit("N_1", pixels.numel_categorical(p.width, p.height, p.channels, p.values),
                         T("caption_categorical", n=p.values, **size)),
-                Exhibit(r"\text{numel}_2", pixels.numel_mixture(p.width, p.height, p.channels, k),
+                Exhibit("N_2", pixels.numel_mixture(p.width, p.height, p.channels, k),
                         T("caption_mixture", k=k, width=3 * k, **size)))
     return Section(T("heading_example", **size), exhibits=exhibits)
 
@@ -173,7 +173,9 @@ def general_threshold(ctx: Context) -> Section:
 def free_parameters(ctx: Context) -> Section:
     """Free parameters: n - 1 against 3K - 1; the difference is 3K - n again."""
     n, K = ctx.n, pixels.K
-    step = Step((3 * K - 1) - (n - 1), 3 * K - n, T("reason_free", n=n, k=ctx.k),
+    with sp.evaluate(False):                 # the difference as written, not already collected
+        difference = (3 * K - 1) - (n - 1)
+    step = Step(difference, 3 * K - n, T("reason_free", n=n, k=ctx.k),
                 lhs_tex=rf"(3K - 1) - ({n} - 1)")
     return Section(T("heading_free"), part="appendix", steps=[step],
                    answers=[T("answer_free", n=n, k=ctx.k)],
@@ -186,12 +188,14 @@ def pixelcnnpp(ctx: Context) -> Section:
     c, n, k, K = ctx.params.channels, ctx.n, ctx.k_pixelcnnpp, pixels.K
     per_pixel = pixels.params_per_pixel_pixelcnnpp()
     per_pixel_c = per_pixel.subs(pixels.C, c)
+    with sp.evaluate(False):                 # C = c put in, the arithmetic left to the step
+        substituted = per_pixel.subs(pixels.C, c)
     per = per_pixel_c / K                                   # outputs per pixel and component
     steps = [
         Step(pixels.pixelcnnpp_index_count(), per_pixel, T("reason_pixelcnnpp_count"),
              lhs_tex=r"\sum_{k=1}^{K}\Big(1 + \sum_{c=1}^{C} 2 + \sum_{c=1}^{C}\sum_{c'=1}^{c-1} 1\Big)",
              rhs_tex=r"K\Big(1 + 2C + \frac{C(C - 1)}{2}\Big)"),
-        Step(per_pixel_c, sp.expand(per_pixel_c), T("reason_pixelcnnpp_channels", c=c),
+        Step(substituted, per_pixel_c, T("reason_pixelcnnpp_channels", c=c),
              lhs_tex=rf"K\Big(1 + 2 \cdot {c} + \tfrac{{{c}({c} - 1)}}{{2}}\Big)"),
         # one chain: per (k - 1) <= c n < per k
         Step(per_pixel_c.subs(K, k - 1), c * n, T("reason_pixelcnnpp_not_enough", previous=k - 1, c=c, n=n),
