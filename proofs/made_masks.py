@@ -224,7 +224,7 @@ def more_layers(c: Context) -> Section:
     induct, lifted = made.layer_induction()
     steps = [
         Step(induct, lifted, T("layers_induction"), lhs_tex=r"c_{l+1}(k,j)",
-             rhs_tex=r"[j \le \mu^{(l+1)}_k] \sum_{k'=1}^{h_l} [\mu^{(l)}_{k'} \le \mu^{(l+1)}_k]\,"
+             rhs_tex=r"\sum_{k'=1}^{h_l} [j \le \mu^{(l+1)}_k]\,[\mu^{(l)}_{k'} \le \mu^{(l+1)}_k]\,"
                      r"[j \le \mu^{(l)}_{k'}]\, g(k',j)"),
         Step(made.output_layer_on_or_above_diagonal(), 0, T("layers_output"),
              lhs_tex=r"M_{ij}\big|_{i = j - t} = \sum_{k=1}^{h_L} [\mu^{(L)}_k < j - t]\,"
@@ -254,7 +254,7 @@ def generic_paths(c: Context) -> Section:
                           rhs_tex=r"\Big(\sum_{x_j \to k_1 \to \dots \to k_L \to \hat x_i} "
                                   r"\prod_{e} a_e\Big)_{ij}"))
     sums, extended = made.path_sum_induction()
-    steps.append(Step(sums, extended, T("paths_induction"), lhs_tex="S_3", rhs_tex="A_4 S_2"))
+    steps.append(Step(sums, extended, T("paths_induction"), lhs_tex="S_4", rhs_tex="A_4 S_3"))
     products, indicators, cases = made.path_indicators()
     steps.append(Step(products, indicators, T("paths_01"), cases=cases, heading=T("head_paths_01"),
                       lhs_tex=r"\big(a_1 a_2,\ a_1 a_2 a_3,\ a_1 a_2 a_3 a_4\big)",

@@ -385,15 +385,15 @@ def iverson(condition):
 
 
 def symbolic_masks(m, widths, order=None, name="mu"):
-    """Masks whose entries are Iverson brackets in hidden-degree symbols ``mu_{l k}``
+    """Masks whose entries are Iverson brackets in hidden-degree symbols ``mu^(l)_k``
     (unit k of hidden layer l), with the input degrees of ``order``; returns (masks, symbols).
 
     >>> (W, V), [[mu1]] = symbolic_masks(2, [1])
     >>> W.tolist(), V.tolist()      # a degree >= 1 always sees input 1, never feeds output 1
-    ([[1, Piecewise((1, mu_11 >= 2), (0, True))]], [[0], [Piecewise((1, mu_11 < 2), (0, True))]])
+    ([[1, Piecewise((1, mu^(1)_1 >= 2), (0, True))]], [[0], [Piecewise((1, mu^(1)_1 < 2), (0, True))]])
     """
     deg_in = [int(v) for v in input_degrees(m, order)]
-    syms = [[sp.Symbol(f"{name}_{l}{k}", integer=True, positive=True) for k in range(1, w + 1)]
+    syms = [[sp.Symbol(f"{name}^({l})_{k}", integer=True, positive=True) for k in range(1, w + 1)]
             for l, w in enumerate(widths, 1)]
     deg = [deg_in] + syms
     out = [sp.ImmutableMatrix(len(deg[l + 1]), len(deg[l]),
@@ -527,7 +527,7 @@ def edge_pair_indicator():
 
 
 def layer_induction():
-    """The induction on hidden layers: ``(c_{l+1} as a sum, [j <= nu] times the same sum)``.  ``c_l(k', j) = [j <= mu^(l)_k'] g(k', j)`` is the hypothesis, ``nu`` the degree of
+    """The induction on hidden layers: ``(c_{l+1} as a sum, the same sum with [j <= nu] in every term)``.  ``c_l(k', j) = [j <= mu^(l)_k'] g(k', j)`` is the hypothesis, ``nu`` the degree of
     unit k of layer l + 1; by transitivity ``j <= mu^(l)_k' <= nu`` every term carries ``[j <= nu]``."""
     j = sp.Symbol("j", integer=True, positive=True)
     kp, hl = sp.Symbol("k'", integer=True, positive=True), sp.Symbol("h_l", integer=True, positive=True)
@@ -535,7 +535,7 @@ def layer_induction():
     mul = sp.IndexedBase("mu^(l)", integer=True, positive=True)
     g = sp.Function("g")
     term = iverson(sp.Le(mul[kp], nu)) * iverson(sp.Le(j, mul[kp])) * g(kp, j)
-    return sp.Sum(term, (kp, 1, hl)), iverson(sp.Le(j, nu)) * sp.Sum(term, (kp, 1, hl))
+    return sp.Sum(term, (kp, 1, hl)), sp.Sum(iverson(sp.Le(j, nu)) * term, (kp, 1, hl))
 
 
 def output_layer_on_or_above_diagonal():
@@ -560,7 +560,8 @@ def layered_network(layers, m=3, width=2) -> dict:
 
 
 def path_sum_induction():
-    """Path sums of 3 hidden layers = last edges times path sums of 2: ``(S_3, A_4 S_2)``."""
+    """Path sums into layer 4 (the outputs of 3 hidden layers) = the last edges times the path
+    sums into layer 3: ``(S_4, A_4 S_3)``."""
     E = edge_matrices(2, [2, 2, 2])
     return path_sums(E), sp.ImmutableMatrix(E[3] * path_sums(E[:3]))
 
