@@ -259,9 +259,10 @@ def sigma_section(ctx) -> Section:
     steps = [
         Step(*cf["score_sigma"], T("s_score_sigma"),
              lhs_tex=r"\partial_\sigma \ln\mathcal{N}(z; \mu, \sigma^2)\big|_{z=\mu+\sigma\varepsilon_1}"),
-        Step(*cf["reparam_sigma"], T("s_reparam_sigma"), lhs_tex=RP + r"_{\sigma_1} = \partial_{\sigma_1} f"),
+        Step(*cf["reparam_sigma"], T("s_reparam_sigma"), lhs_tex=RP + r"_{\sigma_1} = \partial_{\sigma_1} f",
+             rhs_tex=r"\frac{1}{\sigma} - \frac{(\mu + \sigma\varepsilon_1 - a)\,\varepsilon_1}{\tau^2}"),
         Step(E(sc.h_coordinate(sc.EPS[0]) - sc.C), -kl - sc.C, T("s_elbo"),
-             lhs_tex=r"\mathcal{L}\big|_{D=1} = \mathbb{E}\big[h(\varepsilon) - c\big]", rhs_tex=_closed_tex("elbo", 1)),
+             lhs_tex=r"\mathcal{L}\big|_{D=1} = \mathbb{E}\big[h(\varepsilon) - c\big]", rhs_tex=r"-\kappa - c"),
         Step(sc.derivative_at(-kl - sc.C, sc.MU), gm, T("s_differentiate"),
              lhs_tex=r"\partial_{\mu_1}\mathcal{L}", rhs_tex=gm_tex),
         Step(sc.derivative_at(-kl - sc.C, sc.SIGMA), gs, T("s_differentiate"),
@@ -330,10 +331,10 @@ def baseline_section(ctx) -> Section:
     """The optimal constant baseline: why b* minimises, its value, what it removes."""
     forms = sc.baseline_forms()
     steps = [
-        _baseline_step(ctx),
         Step(*forms["gap"], T("bl_gap"), lhs_tex=rf"{VAR}_b - {VAR}_{{b^*}}", rhs_tex=r"\frac{(b - b^*)^2}{\sigma^2}"),
         Step(*forms["optimum"], T("bl_optimum"), lhs_tex=r"b^* = \mathbb{E}[s^2 f] / \mathbb{E}[s^2]",
-             rhs_tex=_closed_tex("optimal_baseline_mu")),
+             rhs_tex=r"w - c - D\kappa"),
+        _baseline_step(ctx),
         Step(*forms["removed"], T("bl_removed"), lhs_tex=rf"{VAR}_0 - {VAR}_{{b^*}}",
              rhs_tex=r"\frac{\mathbb{E}[s^2 f]^2}{\mathbb{E}[s^2]}"),
     ]
@@ -488,10 +489,11 @@ def _draw(stem, offsets, dims, curves, words):
         right.set_xlabel(words["fig_xlabel_d"])
         right.set_title(words["fig_right_title"])
         handles, names = right.get_legend_handles_labels()
-        fig.legend(handles, names, loc="lower center", ncol=2, frameon=False)
+        fig.legend(handles, names, loc="lower center", ncol=2, frameon=False, columnspacing=1.2,
+                   handlelength=2.2)
         # fixed margins instead of tight_layout, and no minor tick labels: measuring hundreds of
         # log-scale tick labels dominated the drawing time
-        fig.subplots_adjust(left=0.1, right=0.985, bottom=0.3, top=0.91, wspace=0.38)
+        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.31, top=0.91, wspace=0.36)
         fig.savefig(stem + ".pdf", metadata={"CreationDate": None, "ModDate": None})
         fig.savefig(stem + ".png", dpi=120, metadata={"Software": None})
         plt.close(fig)
