@@ -20,7 +20,8 @@ from tests.conftest import prose_of, untranslated
 pytestmark = pytest.mark.xdist_group("derivations")
 
 T = output_size.T
-NON_DEFAULT = [dict(values=16), dict(values=16, C=1), dict(values=255, C=4), dict(values=16, W=32, H=32, K=10)]
+NON_DEFAULT = [dict(values=16), dict(values=16, C=1), dict(values=255, C=4), dict(values=16, W=32, H=32, K=10),
+               dict(values=2, C=1000)]             # the smallest thresholds: K = 1 for both
 
 
 def default_checked():
