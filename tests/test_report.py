@@ -20,19 +20,63 @@ pytestmark = pytest.mark.xdist_group("derivations")
 MAIN_PAGES = 12                 # the issue's budget for the main part of the whole set
 NON_DEFAULT = ["--values", "16", "--alpha", "1/3", "--m", "5", "--hidden", "4,3"]
 
-# Latin words a Russian report may contain: proper names, abbreviations, operator names
-# of formulas (pdftotext cannot tell a formula's letters from prose)
+# Latin words a Russian report may contain: proper names and abbreviations, and the names of
+# operators in formulas.  pdftotext cannot tell a formula's letters from prose, so short
+# Latin tokens (M_ij comes out as "Mij") count only when they are English words.
 ALLOWED_LATIN = {
-    "SymPy", "MADE", "PixelCNN", "KL", "ELBO", "MNIST", "dgm", "proofs", "mpmath", "Monte", "Carlo",
+    "SymPy", "MADE", "PixelCNN", "KL", "ELBO", "MNIST", "dgm", "proofs", "mpmath", "VAE", "CDF", "PDF",
     "ln", "log", "exp", "det", "tr", "lim", "max", "min", "sup", "inf", "sgn", "diag", "numel",
-    "softmax", "sigmoid", "dx", "dz", "dy", "dt", "cov", "Var", "Cov", "var", "mod", "argmax",
-    "floor", "ceil", "const", "KLs", "MC", "MCMC", "Id", "pdf", "cdf", "LaTeX", "ex", "tanh",
+    "softmax", "sigmoid", "argmax", "const", "tanh", "Var", "Cov", "adj", "Hermite", "Gauss",
+    "Cholesky", "Schwartz", "Zippel", "Kullback", "Leibler", "Monte", "Carlo", "Jensen", "Taylor",
+    "Hopital", "L'Hôpital", "Bernoulli", "Laplace", "Fubini", "Lebesgue", "Rao", "Blackwell",
 }
+SHORT_ENGLISH = set("""a an the and or of is are at to in on for by with as so if its it be not all any per one
+two has from we this that than then each when which but no yes""".split())
 
 
-def build(folder, lang, extra=()):
-    with open(os.devnull, "w") as sink:
-        return main(["report", "--out", str(folder), "--lang", lang, *extra], out=sink)
+_MATH = re.compile(r"(?<!\\)\$[^$]*\$|\\\[.*?\\\]|\\begin\{align\*\}.*?\\end\{align\*\}", re.S)
+_OPERATORS = "min|max|ln|log|exp|det|tr|lim|sup|inf|sgn|operatorname|mathrm|mathcal|mathbb|mathbf"
+
+
+def math_tokens(tex) -> set:
+    """The Latin letter runs pdftotext may make of the formulas of ``tex`` (``K_{\\min}`` gives
+    ``Kmin``): letters of symbols and operator names, glued across sub- and superscripts.
+    Words in ``\\text{...}`` and ``\\intertext{...}`` are prose, and are not among them."""
+    tokens = set()
+    for span in _MATH.findall(tex):
+        prose_lines = [line for line in span.splitlines() if line.lstrip().startswith("\\intertext")]
+        tokens |= set().union(*(math_tokens(line[line.index("{"):]) for line in prose_lines))
+        span = "\n".join(line for line in span.splitlines() if line not in prose_lines)
+        span = re.sub(r"\\(text|textbf|mbox|intertext)\{([^{}]|\{[^{}]*\})*\}", "|", span)
+        span = re.sub(r"\\(?!(%s)\b)[A-Za-z]+" % _OPERATORS, "|", span)
+        span = re.sub(r"\\(%s)\b" % _OPERATORS, lambda m: "" if m.group(1).startswith(("op", "math"))
+                      else m.group(1), span)
+        for glued in (re.sub(r"[_^{}\s]", "", span), re.sub(r"[_^{}]", "", span)):
+            tokens |= set(re.findall(r"[A-Za-z]+", glued))
+    return tokens
+
+
+def english_words(folder) -> list:
+    """English in a compiled report's text (pdftotext): Latin words of four letters or more, and
+    short English words, that are neither on the allow-list nor letters of its formulas."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(folder / "main.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    allowed = ALLOWED_LATIN | math_tokens((folder / "main.tex").read_text())
+    return sorted({w for w in re.findall(r"[A-Za-z]+", text) if w not in allowed
+                   and (len(w) >= 4 or w.lower() in SHORT_ENGLISH and len(w) > 1)})
+
+
+def test_math_tokens_keep_formulas_and_leave_prose():
+    tex = r"the $K_{\min} \ge \pi_{whcv}$ and \[\boxed{\text{model 1: shape } M_{ij}}\]"
+    assert {"Kmin", "whcv", "Mij"} <= math_tokens(tex) and "model" not in math_tokens(tex)
+    assert "shape" not in math_tokens(tex) and "the" not in math_tokens(tex)
+
+
+@pytest.fixture(scope="module")
+def non_default(tmp_path_factory):
+    """The Russian report with parameters other than the defaults."""
+    folder = tmp_path_factory.mktemp("report") / "ru-non-default"
+    return build(folder, "ru", NON_DEFAULT), folder
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +85,6 @@ def reports(tmp_path_factory):
     registry's memo)."""
     root = tmp_path_factory.mktemp("report")
     return {lang: (build(root / lang, lang), root / lang) for lang in ("en", "ru")}
-
-
-def english_words(pdf):
-    """Latin-letter words of two letters or more in the PDF's text, not on the allow-list."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    return sorted({w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in ALLOWED_LATIN})
 
 
 def test_reports_build_and_exit_cleanly(reports):
@@ -109,7 +146,30 @@ def math_of(tex):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
 def test_russian_pdf_has_no_english_words(reports, pdflatex):
-    assert english_words(reports["ru"][1] / "main.pdf") == []
+    assert english_words(reports["ru"][1]) == []
+    assert len(english_words(reports["en"][1])) > 100     # the test sees English
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
+def test_russian_report_with_other_parameters_has_no_english_words(non_default, pdflatex):
+    status, folder = non_default
+    assert status == 0
+    tex = (folder / "main.tex").read_text()
+    assert "K \\ge 6" in tex or "K \\geq 6" in tex or "6" in tex          # --values 16: K >= 6
+    assert english_words(folder) == []
+    log = (folder / "main.log").read_text(errors="replace")
+    assert overfull_boxes(log) == [] and underfull_boxes(log) == []
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
+def test_run_latex_in_russian_is_russian(tmp_path, pdflatex):
+    with open(os.devnull, "w") as sink:
+        assert main(["run", "output-size", "--values", "16", "--latex", str(tmp_path), "--lang", "ru"],
+                    out=sink) == 0
+    tex = (tmp_path / "main.tex").read_text()
+    assert r"\usepackage[russian]{babel}" in tex and "выводы с машинной проверкой" in tex
+    pdflatex(tmp_path)
+    assert english_words(tmp_path) == []
 
 
 def test_without_pdflatex_the_tex_is_still_written(tmp_path, monkeypatch, capsys):
