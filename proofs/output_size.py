@@ -163,9 +163,9 @@ def general_threshold(ctx: Context) -> Section:
     n = pixels.n
     cases = pixels.residue_cases(n, 3)
     steps = [Step(3 * pixels.k_min(n), n, T("reason_general_enough"), relation=">", cases=cases,
-                  lhs_tex=r"3\,K_{\min}(n) = 3\left(\left\lfloor \tfrac{n}{3} \right\rfloor + 1\right)"),
+                  lhs_tex=r"3\,K_{\mathrm{min}}(n) = 3\left(\left\lfloor \tfrac{n}{3} \right\rfloor + 1\right)"),
              Step(3 * (pixels.k_min(n) - 1), n, T("reason_general_not_enough"), relation="<=", cases=cases,
-                  lhs_tex=r"3\left(K_{\min}(n) - 1\right) = 3\left\lfloor \tfrac{n}{3} \right\rfloor")]
+                  lhs_tex=r"3\left(K_{\mathrm{min}}(n) - 1\right) = 3\left\lfloor \tfrac{n}{3} \right\rfloor")]
     return Section(T("heading_general"), part="appendix", steps=steps,
                    assumptions=[Assumption(T("assume_general"))], results={"k_min_general": pixels.k_min(n)})
 
