@@ -251,8 +251,8 @@ def _block_body(block, lang) -> list[str]:
     out += [_chain_latex(chain, lang) for chain in block.chains]
     out += [prose(note, lang) for note in block.notes]
     if block.answers:
-        out.append(rf"\paragraph{{{word('answer', lang)}}}" + "\n" + "\n".join(
-            rf"\[\boxed{{{say(answer, lang)}}}\]" for answer in block.answers))
+        out.append(rf"\paragraph{{{word('answer', lang)}}}" + "\n\\begin{gather*}\n" + " \\\\\n".join(
+            rf"\boxed{{{say(answer, lang)}}}" for answer in block.answers) + "\n\\end{gather*}")
     if block.cross_checks:
         out.append(_cross_checks_latex(block.cross_checks, lang))
     return out
@@ -328,6 +328,10 @@ def preamble(extra: str = "", lang: str = "en") -> str:
         r"\addtolength{\evensidemargin}{-1.7cm}\addtolength{\textheight}{3cm}"
         r"\addtolength{\topmargin}{-1.5cm}",
         r"\allowdisplaybreaks",
+        # displays (a step's chain, a boxed answer) close to their text: a compact solution
+        r"\makeatletter\g@addto@macro\normalsize{\setlength\abovedisplayskip{4pt plus 2pt minus 2pt}"
+        r"\setlength\belowdisplayskip{4pt plus 2pt minus 2pt}\setlength\abovedisplayshortskip{1pt plus 2pt}"
+        r"\setlength\belowdisplayshortskip{2pt plus 2pt}}\makeatother",
         # prose around long inline formulas may stretch rather than run into the margin
         r"\setlength{\emergencystretch}{3em}\tolerance=2000",
     ]))
