@@ -347,13 +347,23 @@ def _number(x: float):
     return sp.Integer(int(rounded)) if rounded.is_integer() and abs(rounded) < 1e15 else sp.Float(rounded, 6)
 
 
+def _log2_tex(expr) -> str:
+    """LaTeX of a polynomial in ``ln 2`` as a person writes it: ``392 \\ln 2 + 614656 (\\ln 2)^2``.
+
+    >>> print(_log2_tex(3 * sp.log(2)**2 + sp.log(2)))
+    \\ln 2 + 3 (\\ln 2)^{2}
+    """
+    tex = expr_latex(expr).replace(r"\ln{\left(2 \right)}^{2}", r"(\ln 2)^{2}")
+    return tex.replace(r"\ln{\left(2 \right)}", r"\ln 2")
+
+
 def numbers_section(ctx) -> Section:
     """The MNIST-sized offset and ratio, and the table of exact variances."""
     dim = ctx.params.dim
     ratio_held, ratio = sc.ratio_form(dim)
     steps = [
-        Step(*sc.offset_sum(), T("m_offset"), lhs_tex=r"c = -\sum_{j=1}^{784} \ln \tfrac12"),
-        Step(ratio_held, ratio, T("m_ratio", dim=dim),
+        Step(*sc.offset_sum(), T("m_offset"), lhs_tex=r"c = -\sum_{j=1}^{784} \ln \tfrac12", rhs_tex=r"784 \ln 2"),
+        Step(ratio_held, ratio, T("m_ratio", dim=dim), rhs_tex=_log2_tex(ratio),
              lhs_tex=rf"\frac{{{_var('score_mu')}}}{{{_var('reparam_mu')}}}\Big|_{{c = 784\ln 2,\ D = {dim}}}"),
     ]
     table = sp.ImmutableMatrix([[_number(r[k]) for k in ("c", "var_score", "var_reparam", "ratio", "var_baseline")]
