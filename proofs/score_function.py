@@ -129,6 +129,12 @@ ESTIMATOR_TEX = {"score_mu": SF + r"_{\mu_1}", "score_sigma": SF + r"_{\sigma_1}
                  "reparam_mu": RP + r"_{\mu_1}", "reparam_sigma": RP + r"_{\sigma_1}",
                  "baseline_mu": r"\hat g^{\mathrm{SF},b^*}_{\mu_1}"}
 
+# column heads of the tables: symbols only, defined in the captions (the same in every language)
+TABLE_LABEL = (r"\big(c,\ \operatorname{Var}\hat g^{\mathrm{SF}},\ \operatorname{Var}\hat g^{\mathrm{RP}},\ "
+               r"\rho,\ \operatorname{Var}\hat g^{\mathrm{SF}, b^*}\big)")
+MC_LABELS = {"var": r"\big(\operatorname{Var},\ \widehat{\operatorname{Var}},\ e,\ z\big)",
+             "mean": r"\big(\mathbb{E},\ \widehat{\mathbb{E}},\ e,\ z\big)"}
+
 
 def _var(name: str) -> str:
     return rf"{VAR}{ESTIMATOR_TEX[name]}"
@@ -368,7 +374,7 @@ def numbers_section(ctx) -> Section:
     ]
     table = sp.ImmutableMatrix([[_number(r[k]) for k in ("c", "var_score", "var_reparam", "ratio", "var_baseline")]
                                 for r in ctx.rows])
-    exhibit = Exhibit(T("table_label"), table, T("table_caption", dim=dim))
+    exhibit = Exhibit(TABLE_LABEL, table, T("table_caption", dim=dim))
     results = {"variance_ratio_mnist": float(ratio), "variance_ratio_mnist_exact": ratio,
                "mnist": {"pixels": sc.MNIST_PIXELS, "latent_dim": dim, "c": float(sc.mnist_offset()),
                          **{str(k): float(v) for k, v in sc.MNIST_PARAMS.items()}},
@@ -401,9 +407,9 @@ def checks_section(ctx) -> Section:
     var_table = sp.ImmutableMatrix([[_number(mc[n][k]) for k in ("var_exact", "var", "se_var", "z_var")] for n in names])
     mean_table = sp.ImmutableMatrix([[_number(mc[n][k]) for k in ("mean_exact", "mean", "se_mean", "z_mean")]
                                      for n in names])
-    exhibits = [Exhibit(T("mc_var_label"), var_table,
+    exhibits = [Exhibit(MC_LABELS["var"], var_table,
                         T("mc_var_caption", samples=p.samples, seed=p.seed, dim=p.dim, rows=rows)),
-                Exhibit(T("mc_mean_label"), mean_table, T("mc_mean_caption", max_z=f"{max_z:.2f}"))]
+                Exhibit(MC_LABELS["mean"], mean_table, T("mc_mean_caption", max_z=f"{max_z:.2f}"))]
     ratio = float(sc.variance_ratio(p.dim, sc.mnist_offset()))
     note = T("note_numbers", dim=p.dim, ratio=_sci_tex(ratio), max_z=f"{max_z:.2f}")
     results = {"monte_carlo": {"samples": p.samples, "seed": p.seed, "estimators": mc, "max_abs_z": max_z}}
