@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 
 import sympy as sp
 
@@ -91,7 +92,12 @@ def _command(name: str, text: str, i: int, out: list) -> int:
         out.append(_math_text(arg) + _ACCENTS[name])
     elif name in _ARGUMENT:
         arg, i = _group(text, i)
-        out.append(_math_text(arg))
+        out.append(_math_text(arg) + (" " if name == "operatorname" else ""))
+    elif name in ("parbox", "makebox", "hspace", "vspace", "phantom", "hphantom", "vphantom"):
+        _, i = _group(text, i)                # a width or a space: nothing to read
+        if name == "parbox":
+            arg, i = _group(text, i)
+            out.append(_math_text(arg))
     elif name in _DROPPED:
         i += 1 if name in ("left", "right") and text[i:i + 1] == "." else 0
     elif name in (",", ";", ":", " ", "\\"):
@@ -140,7 +146,7 @@ def _plain(text: str, unicode: bool = True) -> str:
     >>> _plain(r"$\frac{\delta^{2}}{s^{4}} + a \ge 0$", unicode=False)
     'delta^2/s^4 + a >= 0'
     """
-    text = " ".join(_math_text(str(text)).split())
+    text = unicodedata.normalize("NFC", " ".join(_math_text(str(text)).split()))   # x + hat = x̂
     if unicode:
         return text
     greek: dict = {}

@@ -22,6 +22,8 @@ from symbolic.derivation import Assumption, CheckedDerivation, Derivation, Secti
     (r"$\hat x_i$ --- done", "x̂_i — done"),
     (r"$\ln\frac{\det\Sigma_2}{\det\Sigma_1}$", "ln (det Σ_2)/(det Σ_1)"),
     (r"$e^{-1/s} < 1$", "e^(-1/s) < 1"),
+    (r"$\operatorname{Var}\hat g^{\mathrm{RP}}$", "Var ĝ^RP"),
+    (r"\parbox{0.92\linewidth}{one sentence}", "one sentence"),
 ])
 def test_latex_is_made_readable(latex, shown):
     assert _plain(latex) == shown
