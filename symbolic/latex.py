@@ -270,19 +270,22 @@ def _claim_latex(claim, verdict, lang) -> str:
 
 def _chain_latex(chain, lang) -> str:
     """One chain of steps as an ``align*``: each step's number, reason and status above it, its
-    number and status mark in the margin."""
-    rows = []
+    number and status mark in the margin.  The first reason is a paragraph before the display
+    (an ``\\intertext`` opening an ``align*`` would leave an empty line above it)."""
+    rows, reasons = [], []
     first = chain[0][1]
     for k, (number, step, verdict) in enumerate(chain):
-        rows.append(rf"\intertext{{\small ({number}) {prose(step.reason, lang)} "
-                    rf"[{_status_words(verdict, lang)}]}}")
+        reasons.append(rf"{{\small ({number}) {prose(step.reason, lang)} [{_status_words(verdict, lang)}]}}")
+        if k:
+            rows.append(rf"\intertext{{{reasons[-1]}}}")
         lines = _broken(step.rhs, step.rhs_tex)
         left = _side(step.lhs, step.lhs_tex) if k == 0 else ""
         body = [f"{left} &{_RELATION[step.relation]} {lines[0]}"] + [rf"&\quad {line}" for line in lines[1:]]
         body[-1] += rf" \tag*{{$({number})\ {status_mark(verdict.status, lang)}$}}"
         rows.append(" \\\\\n".join(body) + r" \\")
     heading = rf"\paragraph{{{prose(first.heading, lang)}}}" + "\n" if first.heading else ""
-    return heading + "\\begin{align*}\n" + "\n".join(rows).rstrip("\\ \n") + "\n\\end{align*}"
+    return (heading + r"\noindent" + reasons[0][:-1] + r"\par}" + "\n\\begin{align*}\n"
+            + "\n".join(rows).rstrip("\\ \n") + "\n\\end{align*}")
 
 
 def _cross_checks_latex(checks, lang) -> str:
