@@ -5,10 +5,12 @@
 tends to KL(p || q) as alpha -> 1 and to KL(q || p) as alpha -> -1.  This module
 holds the closed forms (two univariate Gaussians, two multivariate Gaussians,
 two categorical laws, the defining integral for densities given as SymPy
-expressions) and builds the derivation of the homework problem: the limits
-for arbitrary densities by the series route (alpha = 1 - 2 eps, t^eps = 1 +
-eps ln t + eps^2 R_eps(t) with an explicit remainder) and by L'Hopital's rule,
-the Gaussian and categorical limits, and the special values alpha = 0, +-3.
+expressions), the independent numeric checks (numbers only), and the
+expressions the derivation of the homework states: the series route (alpha = 1 -
+2 eps, t^eps = 1 + eps ln t + eps^2 R_eps(t) with an explicit remainder),
+L'Hopital's rule, the special values alpha = 0, +-3, non-negativity, and the
+Gaussian and categorical forms.  The words of the derivation are not here: the
+spec in ``proofs/alpha_divergence.py`` composes these expressions into steps.
 
 Two SymPy objects make integrals of *undefined* densities p(x), q(x) checkable:
 :class:`LinearIntegral` (an integral over the real line that is never evaluated
@@ -35,18 +37,21 @@ import random
 import mpmath
 import sympy as sp
 
-from .derivation import Assumption, CrossCheck, Derivation, Exhibit, Goal, Step
 from .formal import FormalIntegral
 from .gaussian import kl_mvn, kl_normal
-from .latex import expr_latex
 
 __all__ = ["LinearIntegral", "TaylorRemainder", "alpha_exponents", "alpha_divergence",
            "alpha_integral_normal", "alpha_divergence_normal", "alpha_integral_mvn",
-           "alpha_divergence_mvn", "alpha_divergence_categorical", "alpha_derivation",
+           "alpha_divergence_mvn", "alpha_divergence_categorical",
            "cholesky_covariance", "divergence_of_integral", "QUAD_DIGITS", "AGREE_DIGITS", "mp_number",
            "normal_pdf_mp", "alpha_integral_quadrature", "alpha_divergence_categorical_sum",
-           "agree_to_digits", "quadrature_check", "categorical_sum_check", "limit_gaps",
-           "linear_approach_check", "bhattacharyya_check", "random_normal_pair", "alpha_cross_checks"]
+           "agree_to_digits", "Comparison", "quadrature_check", "categorical_sum_check", "limit_gaps",
+           "linear_approach_check", "bhattacharyya_check", "random_normal_pair", "cross_check_laws",
+           "CROSS_CHECK_ALPHAS", "alpha_cross_checks",
+           "Densities", "series_chain", "series_limit", "remainder_facts", "lhopital_forms",
+           "special_values", "convex_generator", "nonnegativity_chain", "normal_symbols",
+           "normal_density", "gaussian_square", "gaussian_integral", "bhattacharyya_normal",
+           "mvn_square", "mvn_means", "mvn_forms", "categorical_forms", "example_laws", "json_friendly"]
 
 
 # --------------------------------------------------------------------------- SymPy objects
@@ -415,7 +420,7 @@ def agree_to_digits(a, b, digits=AGREE_DIGITS):
 
 def _difference(a, b):
     with mpmath.workdps(QUAD_DIGITS):
-        return mpmath.nstr(abs(mp_number(a) - mp_number(b)), 2)
+        return abs(mp_number(a) - mp_number(b))
 
 
 def random_normal_pair(rng):
@@ -430,7 +435,24 @@ def random_normal_pair(rng):
     return mu1, sigma1, mu2, sigma2
 
 
-def quadrature_check(params, alphas, closed_form=None, digits=AGREE_DIGITS) -> CrossCheck:
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """A closed form against an independent numeric route: numbers only (the words are the caller's).
+
+    ``differences`` pairs each compared alpha with |closed form - independent value| (an mpmath
+    number); ``passed`` says whether every one is within ``digits`` digits (:func:`agree_to_digits`).
+    For the approach to a limit, ``gap`` is D_alpha - KL at alpha = 1 - 10^-6 and ``ratio`` the
+    gap there over the gap at 1 - 10^-7 (10 for a linear approach).
+    """
+
+    passed: bool
+    differences: tuple = ()
+    digits: int = AGREE_DIGITS
+    gap: object = None
+    ratio: object = None
+
+
+def quadrature_check(params, alphas, closed_form=None, digits=AGREE_DIGITS) -> Comparison:
     """The closed form D_alpha of two Gaussians against quadrature of the defining integral.
 
     Parameters
@@ -446,7 +468,7 @@ def quadrature_check(params, alphas, closed_form=None, digits=AGREE_DIGITS) -> C
     """
     closed_form = alpha_divergence_normal if closed_form is None else closed_form
     mu1, sigma1, mu2, sigma2 = params
-    worst, ok = [], True
+    differences, ok = [], True
     for alpha in alphas:
         with mpmath.workdps(QUAD_DIGITS):
             integral = alpha_integral_quadrature(normal_pdf_mp(mu1, sigma1), normal_pdf_mp(mu2, sigma2),
@@ -454,15 +476,11 @@ def quadrature_check(params, alphas, closed_form=None, digits=AGREE_DIGITS) -> C
             numeric = 4 / (1 - mp_number(alpha) ** 2) * (1 - integral)
         closed = closed_form(mu1, sigma1, mu2, sigma2, alpha)
         ok = ok and agree_to_digits(closed, numeric, digits)
-        worst.append(f"{_difference(closed, numeric)} at $\\alpha = {sp.latex(alpha)}$")
-    return CrossCheck(
-        f"$D_\\alpha$ of $p = N({mu1}, ({sigma1})^2)$, $q = N({mu2}, ({sigma2})^2)$ "
-        "by mpmath quadrature of the defining integral",
-        "the Gaussian closed form (g)",
-        "differences " + ", ".join(worst) + (f", below $10^{{-{digits}}}$" if ok else ": DISAGREE"), ok)
+        differences.append((alpha, _difference(closed, numeric)))
+    return Comparison(ok, tuple(differences), digits)
 
 
-def categorical_sum_check(p, q, alphas, closed_form=None, digits=AGREE_DIGITS) -> CrossCheck:
+def categorical_sum_check(p, q, alphas, closed_form=None, digits=AGREE_DIGITS) -> Comparison:
     """The categorical closed form against the direct mpmath sum, at each of ``alphas``.
 
     ``closed_form(p, q, alpha)`` defaults to :func:`alpha_divergence_categorical`.
@@ -472,15 +490,14 @@ def categorical_sum_check(p, q, alphas, closed_form=None, digits=AGREE_DIGITS) -
     True
     """
     closed_form = alpha_divergence_categorical if closed_form is None else closed_form
-    ok = True
+    differences, ok = [], True
     for alpha in alphas:
         with mpmath.workdps(QUAD_DIGITS):
             direct = alpha_divergence_categorical_sum(p, q, alpha)
-        ok = ok and agree_to_digits(closed_form(p, q, alpha), direct, digits)
-    shown = ", ".join(f"${sp.latex(a)}$" for a in alphas)
-    return CrossCheck(f"categorical $D_\\alpha(p\\|q)$, $p = {tuple(p)}$, $q = {tuple(q)}$, at alpha = {shown}",
-                      "the direct sum $\\frac{4}{1-\\alpha^2}(1 - \\sum_i p_i^a q_i^b)$",
-                      f"equal to ${digits}$ digits" if ok else "DISAGREE", ok)
+        closed = closed_form(p, q, alpha)
+        ok = ok and agree_to_digits(closed, direct, digits)
+        differences.append((alpha, _difference(closed, direct)))
+    return Comparison(ok, tuple(differences), digits)
 
 
 def limit_gaps(params, side, exponents, closed_form=None, target=None):
@@ -502,7 +519,7 @@ def limit_gaps(params, side, exponents, closed_form=None, target=None):
             for k in exponents]
 
 
-def linear_approach_check(params, closed_form=None, target=None) -> CrossCheck:
+def linear_approach_check(params, closed_form=None, target=None) -> Comparison:
     """D_alpha at alpha = 1 - 10^-6 and 1 - 10^-7 against KL(p||q): the gap must shrink linearly.
 
     Passed when the gap at 1 - 10^-6 is below 10^-3 and ten times the one at
@@ -514,14 +531,10 @@ def linear_approach_check(params, closed_form=None, target=None) -> CrossCheck:
     g6, g7 = limit_gaps(params, 1, [6, 7], closed_form, target)
     # a wrong target leaves a constant gap (ratio near 1), a wrong rate another ratio
     ok = bool(g7 != 0 and abs(g6) < 1e-3 and abs(g6 / g7 / 10 - 1) < 1e-4)
-    ratio = f"{float(g6 / g7):.7f}" if g7 != 0 else "undefined"
-    return CrossCheck("$D_\\alpha$ of the same Gaussians at $\\alpha = 1 - 10^{-6}$ and $1 - 10^{-7}$",
-                      "$\\mathrm{KL}(p\\|q)$ of LV-1",
-                      f"gap {float(g6):.3g} at $1 - 10^{{-6}}$, ratio of the gaps {ratio}"
-                      + (" (linear)" if ok else ": NOT a linear approach"), ok)
+    return Comparison(ok, gap=g6, ratio=g6 / g7 if g7 != 0 else None)
 
 
-def bhattacharyya_check(params, closed_form=None, digits=AGREE_DIGITS) -> CrossCheck:
+def bhattacharyya_check(params, closed_form=None, digits=AGREE_DIGITS) -> Comparison:
     """D_0 from the closed form against 4 (1 - BC), BC = integral sqrt(p q) dx by quadrature.
 
     >>> bhattacharyya_check((0, 1, 1, sp.Rational(3, 2))).passed
@@ -535,25 +548,17 @@ def bhattacharyya_check(params, closed_form=None, digits=AGREE_DIGITS) -> CrossC
                          [-mpmath.inf, mp_number((mu1 + mu2) / 2), mpmath.inf])
         hellinger = 4 * (1 - bc)
     closed = closed_form(mu1, sigma1, mu2, sigma2, 0)
-    ok = agree_to_digits(closed, hellinger, digits)
-    return CrossCheck("$D_0$ of the same Gaussians (closed form at $\\alpha = 0$)",
-                      "$4(1 - \\mathrm{BC})$, $\\mathrm{BC} = \\int\\sqrt{pq}\\,dx$ by quadrature",
-                      f"difference {_difference(closed, hellinger)}"
-                      + (f", below $10^{{-{digits}}}$" if ok else ": DISAGREE"), ok)
+    return Comparison(agree_to_digits(closed, hellinger, digits),
+                      ((sp.Integer(0), _difference(closed, hellinger)),), digits)
 
 
-def alpha_cross_checks(seed: int = 0, closed_form=None, categorical=None, laws=None) -> tuple:
-    """The independent checks of the derivation (quadrature, direct sums, the approach to KL).
+def cross_check_laws(seed: int = 0):
+    """The laws the cross-checks use: seeded Gaussians ``(mu1, sigma1, mu2, sigma2)`` (redrawn
+    until the alpha = -2 integral exists) and two categorical laws on three categories.
 
-    Parameters
-    ----------
-    seed : seed of the two random Gaussians (redrawn until the alpha = -2 integral exists).
-    closed_form : ``f(mu1, sigma1, mu2, sigma2, alpha)``, the Gaussian closed form checked.
-    categorical : ``f(p, q, alpha)``, the categorical closed form checked.
-    laws : the two categorical laws ``(p, q)`` (default: seeded laws on three categories).
-
-    >>> [c.passed for c in alpha_cross_checks(0)]
-    [True, True, True, True]
+    >>> params, (p, q) = cross_check_laws(0)
+    >>> len(params), sum(p), sum(q)
+    (4, 1, 1)
     """
     rng = random.Random(f"alpha-divergence/cross-checks/{seed}")
     while True:
@@ -561,17 +566,34 @@ def alpha_cross_checks(seed: int = 0, closed_form=None, categorical=None, laws=N
         a, b = alpha_exponents(-2)
         if a * params[3]**2 + b * params[1]**2 > 0:    # the alpha = -2 integral exists
             break
-    if laws is None:
-        weights = [[rng.randint(1, 9) for _ in range(3)] for _ in range(2)]
-        laws = tuple([sp.Rational(w, sum(ws)) for w in ws] for ws in weights)
-    return (quadrature_check(params, [sp.Rational(1, 2), sp.Integer(-2)], closed_form),
-            categorical_sum_check(laws[0], laws[1], [sp.Rational(1, 2), sp.Integer(-2), sp.Integer(3)],
-                                  categorical),
-            linear_approach_check(params, closed_form),
-            bhattacharyya_check(params, closed_form))
+    weights = [[rng.randint(1, 9) for _ in range(3)] for _ in range(2)]
+    laws = tuple([sp.Rational(w, sum(ws)) for w in ws] for ws in weights)
+    return params, laws
 
 
-# --------------------------------------------------------------------------- the derivation
+CROSS_CHECK_ALPHAS = {"quadrature": (sp.Rational(1, 2), sp.Integer(-2)),
+                      "categorical": (sp.Rational(1, 2), sp.Integer(-2), sp.Integer(3))}
+
+
+def alpha_cross_checks(seed: int = 0, closed_form=None, categorical=None) -> dict:
+    """The independent checks of LV-3 (quadrature, direct sums, the approach to KL, D_0 against
+    the Bhattacharyya coefficient) on the laws of :func:`cross_check_laws`, as :class:`Comparison`.
+
+    ``closed_form(mu1, sigma1, mu2, sigma2, alpha)`` and ``categorical(p, q, alpha)`` are the closed
+    forms checked (default this module's own).
+
+    >>> {name: c.passed for name, c in alpha_cross_checks(0).items()}
+    {'quadrature': True, 'categorical': True, 'approach': True, 'bhattacharyya': True}
+    """
+    params, (p, q) = cross_check_laws(seed)
+    return {"quadrature": quadrature_check(params, CROSS_CHECK_ALPHAS["quadrature"], closed_form),
+            "categorical": categorical_sum_check(p, q, CROSS_CHECK_ALPHAS["categorical"], categorical),
+            "approach": linear_approach_check(params, closed_form),
+            "bhattacharyya": bhattacharyya_check(params, closed_form)}
+
+
+# --------------------------------------------------------------------------- the derivation's expressions
+# What the LV-3 derivation states, as SymPy expressions (the spec in proofs/ adds the words).
 
 def cholesky_covariance(name: str, d: int) -> sp.Matrix:
     """A general d x d covariance L L^T, L lower-triangular with positive diagonal (symbols).
@@ -590,75 +612,174 @@ def cholesky_covariance(name: str, d: int) -> sp.Matrix:
     return L * L.T
 
 
-def _definition(p, q, x, alpha, integral=None):
-    """4/(1-alpha^2)(1 - integral p^a q^b) with the integral a LinearIntegral over R."""
-    alpha = _alpha(alpha)
-    a, b = alpha_exponents(alpha)
-    integral = integral or (lambda f: LinearIntegral(f, (x, -sp.oo, sp.oo)))
-    return 4 / (1 - alpha**2) * (1 - integral(p**a * q**b))
+class Densities:
+    """Two positive densities p(x), q(x) on the real line, alpha, and the series variable
+    epsilon (real and non-zero: the limits are two-sided); integrals are :class:`LinearIntegral`.
+
+    >>> c = Densities()
+    >>> c.definition(c.p, c.q, 0)
+    4 - 4*Integral(sqrt(p(x))*sqrt(q(x)), (x, -oo, oo))
+    """
+
+    def __init__(self):
+        self.x = sp.Symbol("x", real=True)
+        self.eps = sp.Symbol("varepsilon", real=True, nonzero=True)
+        self.alpha = sp.Symbol("alpha", real=True)
+        self.p = sp.Function("p", positive=True)(self.x)
+        self.q = sp.Function("q", positive=True)(self.x)
+
+    def integral(self, f):
+        return LinearIntegral(f, (self.x, -sp.oo, sp.oo))
+
+    def definition(self, p, q, alpha):
+        """4/(1-alpha^2)(1 - integral p^a q^b dx)."""
+        alpha = _alpha(alpha)                      # a Python 0 would make 4/(1 - 0) the float 4.0
+        a, b = alpha_exponents(alpha)
+        return 4 / (1 - alpha**2) * (1 - self.integral(p**a * q**b))
+
+    def kl(self, first, second):
+        """KL(first || second) = integral first ln(first/second) dx."""
+        return self.integral(first * sp.log(first / second))
 
 
+def series_chain(c: Densities, first, second):
+    """The sides of the series route for D at alpha = 1 - 2 eps of ``(first, second)``:
+    ``(s0, ..., s6)`` from the definition to KL/(1-eps) - eps r(eps)/(1-eps), with
+    r(eps) = integral first R_eps(second/first) dx; returns ``(sides, kl, r)``.
 
-def _series_steps(start, first, second, eps, label, integral, names):
-    """From D at alpha = +-(1 - 2 eps) to K/(1-eps) - eps r(eps)/(1-eps), K = int first ln(first/second)."""
-    f_name, g_name = names
+    >>> c = Densities()
+    >>> sides, kl, r = series_chain(c, c.p, c.q)
+    >>> len(sides), sides[-1] == kl / (1 - c.eps) - c.eps * r / (1 - c.eps)
+    (7, True)
+    """
+    eps, integral = c.eps, c.integral
     ratio = second / first
     R = TaylorRemainder(ratio, eps)
-    K = integral(first * sp.log(first / second))
-    r = integral(first * R)
+    kl, r = c.kl(first, second), integral(first * R)
     pre = 1 / (eps * (1 - eps))
-    s1 = pre * (1 - integral(first**(1 - eps) * second**eps))
-    s2 = pre * (1 - integral(first * ratio**eps))
-    s3 = pre * (1 - integral(first * (1 + eps * sp.log(ratio) + eps**2 * R)))
-    s4 = pre * (1 - (integral(first) + eps * integral(first * sp.log(ratio)) + eps**2 * r))
-    s5 = pre * (1 - (1 - eps * K + eps**2 * r))
-    s6 = K / (1 - eps) - eps * r / (1 - eps)
-    steps = [
-        Step(start, s1, "the definition at this alpha: $1 - \\alpha^2 = 4\\varepsilon(1-\\varepsilon)$, "
-             "and the exponents become $1-\\varepsilon$ and $\\varepsilon$", heading=label),
-        Step(s1, s2, f"pointwise ${f_name}^{{1-\\varepsilon}} {g_name}^{{\\varepsilon}} = "
-             f"{f_name}\\,({g_name}/{f_name})^{{\\varepsilon}}$, valid because both densities are "
-             "positive on the common support (Assumption 2)"),
-        Step(s2, s3, "exact expansion $t^{\\varepsilon} = 1 + \\varepsilon\\ln t + "
-             "\\varepsilon^2 R_{\\varepsilon}(t)$, where the remainder "
-             "$R_{\\varepsilon}(t) = (t^{\\varepsilon} - 1 - \\varepsilon\\ln t)/\\varepsilon^2$ "
-             "is kept (an identity: nothing is dropped)"),
-        Step(s3, s4, "linearity of the integral; every term is integrable (Assumptions 3 and 4)"),
-        Step(s4, s5, f"normalisation $\\int {f_name}\\,dx = 1$ (Assumption 1: the only case) and "
-             f"$\\ln({g_name}/{f_name}) = -\\ln({f_name}/{g_name})$", cases=[{integral(first): 1}]),
-        Step(s5, s6, "algebra"),
-    ]
-    return steps, s6, K, r
+    sides = (c.definition(first, second, 1 - 2 * eps),
+             pre * (1 - integral(first**(1 - eps) * second**eps)),
+             pre * (1 - integral(first * ratio**eps)),
+             pre * (1 - integral(first * (1 + eps * sp.log(ratio) + eps**2 * R))),
+             pre * (1 - (integral(first) + eps * integral(first * sp.log(ratio)) + eps**2 * r)),
+             pre * (1 - (1 - eps * kl + eps**2 * r)),
+             kl / (1 - eps) - eps * r / (1 - eps))
+    return sides, kl, r
 
 
-def _lhopital_steps(p, q, alpha, point, label, integral):
-    """N(alpha)/M(alpha) with N = 4(1 - int p^a q^b), M = 1 - alpha^2: N(point) = 0, N'/M' -> KL."""
+def series_limit(c: Densities, kl, rho):
+    """The last line of the series route in the limit, by the sum and product rules:
+    ``kl lim 1/(1-eps) - rho lim eps/(1-eps)`` (both limits two-sided), which equals ``kl``."""
+    eps = c.eps
+    return kl * sp.Limit(1 / (1 - eps), eps, 0, "+-") - rho * sp.Limit(eps / (1 - eps), eps, 0, "+-")
+
+
+def remainder_facts():
+    """The facts about R_eps(t) behind the interchange of limit and integral, as
+    ``(lhs, rhs, relation)``: its limit (1/2) ln^2 t, Taylor's integral form of
+    (e^u - 1 - u)/u^2, and e^u - 1 - u >= 0."""
+    t = sp.Symbol("t", positive=True)
+    eps = sp.Symbol("varepsilon", real=True, nonzero=True)
+    u = sp.Symbol("u", real=True, nonzero=True)
+    s = sp.Symbol("s", real=True)
+    return ((sp.Limit(TaylorRemainder(t, eps).doit(), eps, 0, "+-"), sp.log(t)**2 / 2, "=="),
+            ((sp.exp(u) - 1 - u) / u**2, sp.Integral((1 - s) * sp.exp(s * u), (s, 0, 1)), "=="),
+            (sp.exp(u) - 1 - u, sp.Integer(0), ">="))
+
+
+def lhopital_forms(c: Densities, point):
+    """L'Hopital's rule at alpha = ``point`` (1 or -1) for N(alpha)/M(alpha),
+    N = 4(1 - integral p^a q^b dx), M = 1 - alpha^2: ``(N(point), N'(alpha), its closed
+    form, N'(point)/M'(point), the KL it equals, the density whose normalisation makes N vanish)``."""
+    alpha, p, q, integral = c.alpha, c.p, c.q, c.integral
     a, b = alpha_exponents(alpha)
     N = 4 * (1 - integral(p**a * q**b))
     M = 1 - alpha**2
     first, second = (p, q) if point == 1 else (q, p)
-    f_name = "p" if point == 1 else "q"
-    K = integral(first * sp.log(first / second))
     quotient = (sp.Derivative(N, alpha) / sp.Derivative(M, alpha)).subs(alpha, point)
-    steps = [
-        Step(N.subs(alpha, point), 0, f"the numerator $N(\\alpha) = 4(1 - \\int p^a q^b\\,dx)$ at "
-             f"$\\alpha = {point}$ vanishes by the normalisation $\\int {f_name}\\,dx = 1$ "
-             "(Assumption 1); so does $M(\\alpha) = 1 - \\alpha^2$", cases=[{integral(first): 1}],
-             heading=label),
-        Step(sp.Derivative(N, alpha), -2 * integral(p**a * q**b * sp.log(p / q)),
-             "differentiation under the integral sign (Leibniz rule; Assumption 5 dominates "
-             "$\\partial_\\alpha$ of the integrand)"),
-        Step(quotient, K, "L'Hopital's rule: $N$ and $M$ vanish at the point, are differentiable, "
-             f"and $M'({point}) = {-2 * point} \\ne 0$, so $\\lim D_\\alpha = N'/M'$ there; "
-             "then the normalisation-free algebra $p^1 q^0 = p$"),
-    ]
-    return steps, quotient, K
+    return (N.subs(alpha, point), sp.Derivative(N, alpha), -2 * integral(p**a * q**b * sp.log(p / q)),
+            quotient, c.kl(first, second), first)
 
 
-def _normal_symbols():
+def special_values(c: Densities):
+    """D_alpha at alpha = 0, 3, -3 as chains ``(definition, after normalisation, named form)``:
+    twice the squared Hellinger integral and half the two chi-square divergences."""
+    p, q, integral = c.p, c.q, c.integral
+    return ((c.definition(p, q, 0), 2 * (integral(p) + integral(q)) - 4 * integral(sp.sqrt(p) * sp.sqrt(q)),
+             2 * integral((sp.sqrt(p) - sp.sqrt(q))**2)),
+            (c.definition(p, q, 3), (integral(p**2 / q) - 2 * integral(p) + integral(q)) / 2,
+             integral((p - q)**2 / q) / 2),
+            (c.definition(p, q, -3), (integral(q**2 / p) - 2 * integral(q) + integral(p)) / 2,
+             integral((q - p)**2 / p) / 2))
+
+
+def convex_generator(alpha, t):
+    """phi_alpha(t) = (a t + b - t^a)/(a b), with D_alpha(p||q) = integral q phi_alpha(p/q) dx.
+
+    >>> t = sp.Symbol('t', positive=True)
+    >>> convex_generator(sp.Integer(0), t)
+    -4*sqrt(t) + 2*t + 2
+    """
+    a, b = alpha_exponents(alpha)
+    return (a * t + b - t**a) / (a * b)
+
+
+def nonnegativity_chain(c: Densities):
+    """The sides of D_alpha = integral q phi_alpha(p/q) dx, and phi_alpha with its variable."""
+    alpha, p, q, integral = c.alpha, c.p, c.q, c.integral
+    a, b = alpha_exponents(alpha)
+    t = sp.Symbol("t", positive=True)
+    phi = convex_generator(alpha, t)
+    pre = 4 / (1 - alpha**2)
+    sides = (c.definition(p, q, alpha),
+             pre * (a * integral(p) + b * integral(q) - integral(p**a * q**b)),
+             pre * integral(a * p + b * q - p**a * q**b),
+             integral(q * phi.subs(t, p / q)))
+    return sides, phi, t
+
+
+def normal_symbols():
+    """``(mu1, sigma1, mu2, sigma2)``: two real means and two positive standard deviations."""
     mu1, mu2 = sp.symbols("mu1 mu2", real=True)
     sigma1, sigma2 = sp.symbols("sigma1 sigma2", positive=True)
     return mu1, sigma1, mu2, sigma2
+
+
+def normal_density(x, mu, sigma):
+    """N(x; mu, sigma^2) as a SymPy expression."""
+    return sp.exp(-(x - mu)**2 / (2 * sigma**2)) / (sp.sqrt(2 * sp.pi) * sigma)
+
+
+def gaussian_square(x, a, b, s=None):
+    """Completing the square for p = N(mu1, sigma1^2), q = N(mu2, sigma2^2) (the symbols of
+    :func:`normal_symbols`), as three pairs ``(lhs, rhs)``: the integrand p^a q^b, the exponent
+    as a square plus a residual, and the integral.  ``s`` (default a sigma2^2 + b sigma1^2) may
+    be a symbol, for display; ``lam`` stands for the precision s/(sigma1 sigma2)^2."""
+    mu1, sigma1, mu2, sigma2 = normal_symbols()
+    lam = sp.Symbol("lambda", positive=True)
+    ss = a * sigma2**2 + b * sigma1**2 if s is None else s
+    centre = (a * mu1 * sigma2**2 + b * mu2 * sigma1**2) / ss
+    quadratic = a * (x - mu1)**2 / sigma1**2 + b * (x - mu2)**2 / sigma2**2
+    residual = a * b * (mu1 - mu2)**2 / ss
+    constant = sp.exp(-residual / 2) / (sp.sqrt(2 * sp.pi) * sigma1**a * sigma2**b)
+    integral_ab = sigma1**b * sigma2**a / sp.sqrt(ss) * sp.exp(-a * b * (mu1 - mu2)**2 / (2 * ss))
+    return ((normal_density(x, mu1, sigma1)**a * normal_density(x, mu2, sigma2)**b,
+             sp.exp(-quadratic / 2) / (sp.sqrt(2 * sp.pi) * sigma1**a * sigma2**b)),
+            (quadratic, ss * (x - centre)**2 / (sigma1**2 * sigma2**2) + residual),
+            (constant * (sp.sqrt(2 * sp.pi) / sp.sqrt(lam)).subs(lam, ss / (sigma1**2 * sigma2**2)),
+             integral_ab))
+
+
+def gaussian_integral(x):
+    """The Gaussian integral of precision lambda: ``(integral, sqrt(2 pi / lambda))``."""
+    lam, m = sp.Symbol("lambda", positive=True), sp.Symbol("m", real=True)
+    return sp.Integral(sp.exp(-lam * (x - m)**2 / 2), (x, -sp.oo, sp.oo)), sp.sqrt(2 * sp.pi) / sp.sqrt(lam)
+
+
+def bhattacharyya_normal(mu1, sigma1, mu2, sigma2):
+    """D_0 of two Gaussians, 4 (1 - BC): BC = sqrt(2 s1 s2/(s1^2 + s2^2)) exp(-(mu1-mu2)^2/(4(s1^2+s2^2)))."""
+    return 4 * (1 - sp.sqrt(2 * sigma1 * sigma2 / (sigma1**2 + sigma2**2))
+                * sp.exp(-(mu1 - mu2)**2 / (4 * (sigma1**2 + sigma2**2))))
 
 
 def _mvn_integral_formula(mu1, S1, mu2, S2, alpha):
@@ -669,525 +790,74 @@ def _mvn_integral_formula(mu1, S1, mu2, S2, alpha):
     return sp.sqrt(S1.det())**b * sp.sqrt(S2.det())**a / sp.sqrt(C.det()) * sp.exp(-a * b * quad / 2)
 
 
-class _Setting:
-    """The symbols shared by the parts of the derivation."""
-
-    def __init__(self):
-        self.x = sp.Symbol("x", real=True)
-        self.eps = sp.Symbol("varepsilon", positive=True)
-        self.alpha = sp.Symbol("alpha", real=True)
-        self.p = sp.Function("p", positive=True)(self.x)
-        self.q = sp.Function("q", positive=True)(self.x)
-
-    def integral(self, f):
-        return LinearIntegral(f, (self.x, -sp.oo, sp.oo))
-
-
-def _general_part(c):
-    """(a)-(f): both limits for arbitrary densities (two routes), special values, D >= 0."""
-    x, eps, alpha, p, q, integral = c.x, c.eps, c.alpha, c.p, c.q, c.integral
-    a, b = alpha_exponents(alpha)
-    steps, goals = [], []
-
-    # ---- (a) series route, both limits
-    start_plus = _definition(p, q, x, 1 - 2 * eps)
-    start_minus = _definition(p, q, x, -1 + 2 * eps)
-    plus, end_plus, K_plus, _ = _series_steps(
-        start_plus, p, q, eps,
-        "(a) The limit $\\alpha \\to 1$ by the series $t^\\varepsilon = 1 + \\varepsilon\\ln t + "
-        "\\varepsilon^2 R_\\varepsilon(t)$: put $\\alpha = 1 - 2\\varepsilon$, $\\varepsilon \\to 0^+$",
-        integral, ("p", "q"))
-    minus, end_minus, K_minus, _ = _series_steps(
-        start_minus, q, p, eps,
-        "(b) The limit $\\alpha \\to -1$: put $\\alpha = -1 + 2\\varepsilon$, $\\varepsilon \\to 0^+$ "
-        "(the same steps with p and q exchanged)", integral, ("q", "p"))
-    steps += plus + minus
-    goals += [Goal(start_plus, end_plus), Goal(start_minus, end_minus)]
-
-    # ---- (c) the remainder and the limit
-    t = sp.Symbol("t", positive=True)
-    u = sp.Symbol("u", real=True, nonzero=True)
-    s = sp.Symbol("s", real=True)
-    rho_plus = sp.Symbol("rho_+", nonnegative=True)
-    rho_minus = sp.Symbol("rho_-", nonnegative=True)
-    steps += [
-        Step(sp.Limit(TaylorRemainder(t, eps).doit(), eps, 0, "+"), sp.log(t)**2 / 2,
-             "the remainder stays bounded: $t^{\\varepsilon} = 1 + \\varepsilon\\ln t + "
-             "O(\\varepsilon^2)$ with $R_\\varepsilon(t) \\to (1/2)\\ln^2 t$ for every $t > 0$",
-             heading="(c) The remainder, and the interchange of limit and integral"),
-        Step((sp.exp(u) - 1 - u) / u**2, sp.Integral((1 - s) * sp.exp(s * u), (s, 0, 1)),
-             "Taylor's remainder in integral form, $u = \\varepsilon\\ln t \\ne 0$: hence "
-             "$0 \\le R_\\varepsilon(t) \\le (1/2) \\ln^2 t\\,\\max(1, t^{\\varepsilon})$, "
-             "the bound behind the dominating function of Assumption 3"),
-        Step(sp.exp(u) - 1 - u, 0, "the numerator is non-negative, so $R_\\varepsilon \\ge 0$",
-             relation=">="),
-        Step(K_plus * sp.Limit(1 / (1 - eps), eps, 0, "+")
-             - rho_plus * sp.Limit(eps / (1 - eps), eps, 0, "+"),
-             K_plus, "by (a), $D_{1-2\\varepsilon} = K/(1-\\varepsilon) - \\varepsilon r(\\varepsilon)"
-             "/(1-\\varepsilon)$ with $r(\\varepsilon) = \\int p R_\\varepsilon(q/p)\\,dx$; dominated "
-             "convergence (Assumption 3) gives $r(\\varepsilon) \\to \\rho_+ = (1/2)\\int p \\ln^2(q/p)"
-             "\\,dx < \\infty$, so the sum and product rules for limits give "
-             "$\\lim_{\\varepsilon\\to0+} D_{1-2\\varepsilon}(p||q)$ = this = KL$(p||q)$"),
-        Step(K_minus * sp.Limit(1 / (1 - eps), eps, 0, "+")
-             - rho_minus * sp.Limit(eps / (1 - eps), eps, 0, "+"),
-             K_minus, "the same for $\\alpha = -1 + 2\\varepsilon$ by (b), "
-             "$\\rho_- = (1/2)\\int q \\ln^2(p/q)\\,dx$: "
-             "$\\lim_{\\varepsilon\\to0+} D_{-1+2\\varepsilon}(p||q)$ = KL$(q||p)$"),
-    ]
-
-    limit_plus, limit_minus = steps[-2], steps[-1]
-    goals += [Goal(limit_plus.lhs, K_plus), Goal(limit_minus.lhs, K_minus)]
-
-    # ---- (d) second route: L'Hopital
-    h_plus, quotient_plus, _ = _lhopital_steps(
-        p, q, alpha, 1, "(d) Second route: L'Hopital's rule at $\\alpha = 1$, "
-        "$D_\\alpha = N(\\alpha)/M(\\alpha)$", integral)
-    h_minus, quotient_minus, _ = _lhopital_steps(
-        p, q, alpha, -1, "(d') L'Hopital's rule at $\\alpha = -1$", integral)
-    steps += h_plus + h_minus
-    goals += [Goal(quotient_plus, K_plus), Goal(quotient_minus, K_minus)]
-
-    # ---- (e) special values and symmetry
-    d0 = _definition(p, q, x, 0)
-    d3 = _definition(p, q, x, 3)
-    dm3 = _definition(p, q, x, -3)
-    both = [{integral(p): 1, integral(q): 1}]
-    hellinger = 2 * integral((sp.sqrt(p) - sp.sqrt(q))**2)
-    chi_pq = integral((p - q)**2 / q) / 2
-    chi_qp = integral((q - p)**2 / p) / 2
-    steps += [
-        Step(d0, 2 * (integral(p) + integral(q)) - 4 * integral(sp.sqrt(p) * sp.sqrt(q)),
-             "$\\alpha = 0$; normalisation of both densities (Assumption 1)", cases=both,
-             heading="(e) Special values ($\\alpha = 0$: Hellinger; $\\alpha = \\pm 3$: chi-square) "
-                     "and symmetry"),
-        Step(2 * (integral(p) + integral(q)) - 4 * integral(sp.sqrt(p) * sp.sqrt(q)), hellinger,
-             "linearity: $2\\int(\\sqrt p - \\sqrt q)^2 = 4(1 - BC)$, twice the squared Hellinger "
-             "distance up to its convention, $BC = \\int\\sqrt{pq}$ the Bhattacharyya coefficient"),
-        Step(d3, (integral(p**2 / q) - 2 * integral(p) + integral(q)) / 2,
-             "$\\alpha = 3$: exponents 2 and -1; normalisation (Assumption 1)", cases=both),
-        Step((integral(p**2 / q) - 2 * integral(p) + integral(q)) / 2, chi_pq,
-             "linearity: $\\chi^2(p||q)/2$"),
-        Step(dm3, (integral(q**2 / p) - 2 * integral(q) + integral(p)) / 2,
-             "$\\alpha = -3$: exponents -1 and 2; normalisation (Assumption 1)", cases=both),
-        Step((integral(q**2 / p) - 2 * integral(q) + integral(p)) / 2, chi_qp,
-             "linearity: $\\chi^2(q||p)/2$"),
-        Step(_definition(p, q, x, alpha), _definition(q, p, x, -alpha),
-             "symmetry $D_\\alpha(p||q) = D_{-\\alpha}(q||p)$: exchanging p and q and the sign "
-             "of alpha exchanges the two exponents", rhs_tex=r"D_{-\alpha}(q\,\|\,p)"),
-    ]
-    goals += [Goal(d0, hellinger), Goal(d3, chi_pq), Goal(dm3, chi_qp)]
-
-    # ---- (f) non-negativity
-    tt = sp.Symbol("t", positive=True)
-    phi = (a * tt + b - tt**a) / (a * b)
-    integrand = (a * p + b * q - p**a * q**b)
-    steps += [
-        Step(_definition(p, q, x, alpha),
-             4 / (1 - alpha**2) * (a * integral(p) + b * integral(q) - integral(p**a * q**b)),
-             "normalisation: $a\\int p\\,dx + b\\int q\\,dx = a + b = 1$ (Assumption 1), "
-             "$a = (1+\\alpha)/2$, $b = (1-\\alpha)/2$, $\\alpha \\ne \\pm 1$", cases=both,
-             heading="(f) Non-negativity: $D_\\alpha = \\int q\\,\\varphi_\\alpha(p/q)\\,dx$ with "
-             "$\\varphi_\\alpha$ convex, $\\varphi_\\alpha(1) = \\varphi_\\alpha'(1) = 0$"),
-        Step(4 / (1 - alpha**2) * (a * integral(p) + b * integral(q) - integral(p**a * q**b)),
-             4 / (1 - alpha**2) * integral(integrand), "linearity"),
-        Step(4 / (1 - alpha**2) * integral(integrand), integral(q * phi.subs(tt, p / q)),
-             "pointwise algebra with $\\varphi_\\alpha(t) = (a t + b - t^a)/(ab)$, "
-             "$4/(1-\\alpha^2) = 1/(ab)$", rhs_tex=r"\int q\,\varphi_\alpha(p/q)\,dx"),
-        Step(sp.Subs(phi, tt, 1), 0, "$\\varphi_\\alpha(1) = 0$",
-             lhs_tex=r"\varphi_\alpha(1)"),
-        Step(sp.Subs(sp.Derivative(phi, tt), tt, 1), 0, "$\\varphi_\\alpha'(1) = 0$",
-             lhs_tex=r"\varphi_\alpha'(1)"),
-        Step(sp.diff(phi, tt, 2), tt**(a - 2), "differentiate twice, use $a - 1 = -b$",
-             lhs_tex=r"\varphi_\alpha''(t)", rhs_tex="t^{a-2}"),
-        Step(tt**(a - 2), 0, "$t > 0$: so $\\varphi_\\alpha$ is "
-             "strictly convex, $\\varphi_\\alpha \\ge \\varphi_\\alpha(1) = 0$ with equality only at "
-             "$t = 1$; hence $D_\\alpha(p||q) \\ge 0$, with equality iff $p = q$ almost everywhere "
-             "(for every $\\alpha \\ne \\pm 1$, the Gaussian closed forms included; at $\\pm 1$ it is KL)",
-             relation=">"),
-    ]
-
-    # the general part is printed with p, q for p(x), q(x) (the same expressions, shorter)
-    short_p, short_q = sp.Symbol("p", positive=True), sp.Symbol("q", positive=True)
-
-    def short(expr):
-        return expr_latex(expr.xreplace({p: short_p, q: short_q}))
-
-    def starts_chain(k):
-        # a printed left side starts a new chain, so only chain heads get one
-        return k == 0 or steps[k].heading is not None or steps[k].lhs != steps[k - 1].rhs
-
-    steps = [dataclasses.replace(s, lhs_tex=s.lhs_tex or (short(s.lhs) if starts_chain(k) else None),
-                                 rhs_tex=s.rhs_tex or short(s.rhs))
-             for k, s in enumerate(steps)]
-
-    return steps, goals, dict(K_plus=K_plus, K_minus=K_minus, hellinger=hellinger, chi_pq=chi_pq,
-                              chi_qp=chi_qp)
-
-
-def _gaussian_part(c):
-    """(g): two univariate Gaussians, closed form by completing the square, SymPy's limits."""
-    x, alpha = c.x, c.alpha
-    a, b = alpha_exponents(alpha)
-    steps, goals = [], []
-
-    # ---- (g) two univariate Gaussians
-    mu1, sigma1, mu2, sigma2 = _normal_symbols()
-    lam = sp.Symbol("lambda", positive=True)
-    m = sp.Symbol("m", real=True)
-
-    def normal(mu, sigma):
-        return sp.exp(-(x - mu)**2 / (2 * sigma**2)) / (sp.sqrt(2 * sp.pi) * sigma)
-
-    def gaussian_sides(a, b, s=None):
-        """The sides of the steps of (g) as functions of the exponents (display: a, b, s symbols)."""
-        ss = a * sigma2**2 + b * sigma1**2 if s is None else s
-        centre = (a * mu1 * sigma2**2 + b * mu2 * sigma1**2) / ss
-        quadratic = a * (x - mu1)**2 / sigma1**2 + b * (x - mu2)**2 / sigma2**2
-        residual = a * b * (mu1 - mu2)**2 / ss
-        constant = sp.exp(-residual / 2) / (sp.sqrt(2 * sp.pi) * sigma1**a * sigma2**b)
-        integral_ab = sigma1**b * sigma2**a / sp.sqrt(ss) * sp.exp(-a * b * (mu1 - mu2)**2 / (2 * ss))
-        return [
-            (normal(mu1, sigma1)**a * normal(mu2, sigma2)**b,
-             sp.exp(-quadratic / 2) / (sp.sqrt(2 * sp.pi) * sigma1**a * sigma2**b)),
-            (quadratic, ss * (x - centre)**2 / (sigma1**2 * sigma2**2) + residual),
-            (constant * (sp.sqrt(2 * sp.pi) / sp.sqrt(lam)).subs(lam, ss / (sigma1**2 * sigma2**2)),
-             integral_ab),
-        ]
-
-    A, B, S = sp.symbols("a b s")
-    checked_sides = gaussian_sides(a, b)
-    shown_sides = gaussian_sides(A, B, S)
-    shown_closed = 4 / (1 - alpha**2) * (1 - shown_sides[2][1])
-    ss = a * sigma2**2 + b * sigma1**2
-    closed_integral = alpha_integral_normal(mu1, sigma1, mu2, sigma2, alpha)
-    closed = alpha_divergence_normal(mu1, sigma1, mu2, sigma2, alpha)
-    kl_plus = kl_normal(mu1, sigma1, mu2, sigma2)
-    kl_minus = kl_normal(mu2, sigma2, mu1, sigma1)
-
-    def shown(k):
-        return dict(lhs_tex=expr_latex(shown_sides[k][0]), rhs_tex=expr_latex(shown_sides[k][1]))
-
-    steps += [
-        Step(*checked_sides[0],
-             "the integrand for $p = N(\\mu_1, \\sigma_1^2)$, $q = N(\\mu_2, \\sigma_2^2)$; "
-             "$a = (1+\\alpha)/2$, $b = (1-\\alpha)/2$, $a + b = 1$",
-             heading="(g) Two univariate Gaussians: complete the square", **shown(0)),
-        Step(*checked_sides[1],
-             "completing the square, $s = a\\sigma_2^2 + b\\sigma_1^2$ (the existence condition "
-             "is $s > 0$, Assumption 6)", **shown(1)),
-        Step(sp.Integral(sp.exp(-lam * (x - m)**2 / 2), (x, -sp.oo, sp.oo)),
-             sp.sqrt(2 * sp.pi) / sp.sqrt(lam),
-             "the Gaussian integral for a precision $\\lambda > 0$"),
-        Step(checked_sides[2][0], closed_integral,
-             "the two steps above with $\\lambda = s/(\\sigma_1^2\\sigma_2^2) > 0$ and $m$ the "
-             "centre of the square: this is $\\int p^a q^b\\,dx$", **shown(2)),
-        Step(closed, divergence_of_integral(closed_integral, alpha),
-             "the closed form $D_\\alpha = 4(1 - \\int p^a q^b\\,dx)/(1-\\alpha^2)$",
-             lhs_tex=r"D_\alpha\bigl(N(\mu_1,\sigma_1^2)\,\|\,N(\mu_2,\sigma_2^2)\bigr)",
-             rhs_tex=expr_latex(shown_closed)),
-        Step(sp.Limit(closed, alpha, 1, "-"), kl_plus,
-             "SymPy's limit of the closed form as $\\alpha \\to 1$ equals LV-1's KL$(p||q)$ exactly",
-             lhs_tex=r"\lim_{\alpha \to 1^-} D_\alpha"),
-        Step(sp.Limit(closed, alpha, -1, "+"), kl_minus,
-             "SymPy's limit of the closed form as $\\alpha \\to -1$ equals LV-1's KL$(q||p)$ exactly",
-             lhs_tex=r"\lim_{\alpha \to -1^+} D_\alpha"),
-        Step(sp.Subs(closed, alpha, 0),
-             4 * (1 - sp.sqrt(2 * sigma1 * sigma2 / (sigma1**2 + sigma2**2))
-                  * sp.exp(-(mu1 - mu2)**2 / (4 * (sigma1**2 + sigma2**2)))),
-             "$\\alpha = 0$: four times one minus the Bhattacharyya coefficient of the two Gaussians",
-             lhs_tex=r"D_0\bigl(N(\mu_1,\sigma_1^2)\,\|\,N(\mu_2,\sigma_2^2)\bigr)"),
-    ]
-    goals += [Goal(sp.Limit(closed, alpha, 1, "-"), kl_plus),
-              Goal(sp.Limit(closed, alpha, -1, "+"), kl_minus)]
-
-    return steps, goals, dict(closed=closed, closed_integral=closed_integral, kl_plus=kl_plus,
-                              kl_minus=kl_minus, existence=ss > 0,
-                              normal_symbols=(mu1, sigma1, mu2, sigma2))
-
-
-def _mvn_part(c, dim):
-    """(h): two d-variate Gaussians, completing the square; the limits by L'Hopital's rule."""
-    alpha = c.alpha
-    a, b = alpha_exponents(alpha)
-    steps, goals = [], []
-
-    # ---- (h) two multivariate Gaussians, explicit dimension
-    S1, S2 = cholesky_covariance("l", dim), cholesky_covariance("k", dim)
-    m1 = sp.Matrix([sp.Symbol(f"m_{i + 1}", real=True) for i in range(dim)])
-    m2 = sp.Matrix([sp.Symbol(f"n_{i + 1}", real=True) for i in range(dim)])
-    I_mvn = _mvn_integral_formula(m1, S1, m2, S2, alpha)
-    N_mvn = 4 * (1 - I_mvn)
-    quotient_p = (sp.Derivative(N_mvn, alpha) / sp.Derivative(1 - alpha**2, alpha)).subs(alpha, 1)
-    quotient_m = (sp.Derivative(N_mvn, alpha) / sp.Derivative(1 - alpha**2, alpha)).subs(alpha, -1)
-    kl_mvn_plus = kl_mvn(m1, S1, m2, S2)
-    kl_mvn_minus = kl_mvn(m2, S2, m1, S1)
-    big = r"\frac{N'(%s)}{M'(%s)}"
-    # completing the square in d dimensions, for any symmetric precisions and any a, b
+def mvn_square(dim: int):
+    """Completing the square in ``dim`` dimensions for any symmetric precisions Lambda_1, Lambda_2
+    and any a, b: ``(lhs, rhs)`` of a (x-mu1)^T L1 (x-mu1) + b (x-mu2)^T L2 (x-mu2)
+    = (x-m)^T A (x-m) + a b Delta^T L2 A^-1 L1 Delta, A = a L1 + b L2."""
     L1, L2 = (sp.Matrix(dim, dim, lambda i, j, n=n: sp.Symbol(f"{n}_{min(i, j) + 1}{max(i, j) + 1}",
                                                                 real=True)) for n in ("u", "w"))
+    m1, m2 = mvn_means(dim)
     ga, gb = sp.symbols("a b", real=True)
     xs = sp.Matrix([sp.Symbol(f"x_{i + 1}", real=True) for i in range(dim)])
-    A_gen = ga * L1 + gb * L2
-    A_inv = A_gen.adjugate() / A_gen.det()
-    centre_d = A_inv * (ga * L1 * m1 + gb * L2 * m2)
+    A = ga * L1 + gb * L2
+    A_inv = A.adjugate() / A.det()
+    centre = A_inv * (ga * L1 * m1 + gb * L2 * m2)
     delta = m1 - m2
-    quad_lhs = (ga * (xs - m1).T * L1 * (xs - m1) + gb * (xs - m2).T * L2 * (xs - m2))[0, 0]
-    quad_rhs = ((xs - centre_d).T * A_gen * (xs - centre_d))[0, 0] \
-        + ga * gb * (delta.T * L2 * A_inv * L1 * delta)[0, 0]
-    steps += [
-        Step(quad_lhs, quad_rhs,
-             f"completing the square in $d = {dim}$ for any symmetric $\\Lambda_i = \\Sigma_i^{{-1}}$ and "
-             "any $a$, $b$ with $A = a\\Lambda_1 + b\\Lambda_2$ invertible, $m = A^{-1}(a\\Lambda_1\\mu_1 + "
-             "b\\Lambda_2\\mu_2)$, $\\Delta = \\mu_1 - \\mu_2$; the exponent of $p^a q^b$ is $-1/2$ times this. "
-             "Its integral is $(2\\pi)^{d/2}\\det(A)^{-1/2}$ (the normalisation of $N(m, A^{-1})$) when $A$ "
-             "is positive-definite, and $+\\infty$ otherwise (Assumption 6)",
-             heading=f"(h) Two multivariate Gaussians, $d = {dim}$: complete the square; the limits "
-                     "by L'Hopital's rule",
-             lhs_tex=r"a(x-\mu_1)^T\Lambda_1(x-\mu_1) + b(x-\mu_2)^T\Lambda_2(x-\mu_2)",
-             rhs_tex=r"(x-m)^T A\,(x-m) + ab\,\Delta^T\Lambda_2 A^{-1}\Lambda_1\Delta"),
-        Step(a * S1.inv() + b * S2.inv(), S1.inv() * (a * S2 + b * S1) * S2.inv(),
-             "covariances $L L^T$ in Cholesky form (every covariance has one): $A = \\Sigma_1^{-1} C "
-             "\\Sigma_2^{-1}$ with $C = a\\Sigma_2 + b\\Sigma_1$, so $\\Lambda_2 A^{-1}\\Lambda_1 = C^{-1}$",
-             lhs_tex=r"a\Sigma_1^{-1} + b\Sigma_2^{-1}",
-             rhs_tex=r"\Sigma_1^{-1}(a\Sigma_2 + b\Sigma_1)\Sigma_2^{-1}"),
-        Step((a * S1.inv() + b * S2.inv()).det(), (a * S2 + b * S1).det() / (S1.det() * S2.det()),
-             "hence with the normalising constants $|2\\pi\\Sigma_1|^{-a/2}|2\\pi\\Sigma_2|^{-b/2}$: "
-             "$\\int p^a q^b\\,dx$ is $|\\Sigma_1|^{b/2}|\\Sigma_2|^{a/2}|C|^{-1/2}$ times "
-             "$\\exp(-(ab/2)\\Delta^T C^{-1}\\Delta)$, which exists iff $a\\Sigma_1^{-1} + "
-             "b\\Sigma_2^{-1}$ is positive-definite (Assumption 6)",
-             lhs_tex=r"\det(a\Sigma_1^{-1} + b\Sigma_2^{-1})",
-             rhs_tex=r"\frac{\det(a\Sigma_2 + b\Sigma_1)}{\det\Sigma_1\det\Sigma_2}"),
-        Step(sp.Subs(I_mvn, alpha, 1), 1, "the integral at $\\alpha = 1$ is one (and so at $\\alpha = -1$), "
-             "so $N = 4(1 - \\int p^a q^b)$ and $M = 1 - \\alpha^2$ vanish at $\\pm 1$",
-             lhs_tex=r"\left.\int p^a q^b\,dx\right|_{\alpha=1}"),
-        Step(sp.Subs(I_mvn, alpha, -1), 1, "likewise at $\\alpha = -1$",
-             lhs_tex=r"\left.\int p^a q^b\,dx\right|_{\alpha=-1}"),
-        Step(quotient_p, kl_mvn_plus, "L'Hopital's rule ($M'(1) = -2 \\ne 0$): the limit as "
-             "$\\alpha \\to 1$ is this quotient, equal to LV-1's KL$(p||q)$ exactly",
-             lhs_tex=big % (1, 1), rhs_tex=r"\mathrm{KL}(p\,\|\,q)"),
-        Step(quotient_m, kl_mvn_minus, "L'Hopital's rule ($M'(-1) = 2$): the limit as $\\alpha \\to -1$, "
-             "equal to LV-1's KL$(q||p)$ exactly",
-             lhs_tex=big % (-1, -1), rhs_tex=r"\mathrm{KL}(q\,\|\,p)"),
-    ]
-    goals += [Goal(quotient_p, kl_mvn_plus), Goal(quotient_m, kl_mvn_minus)]
-
-    return steps, goals
+    lhs = (ga * (xs - m1).T * L1 * (xs - m1) + gb * (xs - m2).T * L2 * (xs - m2))[0, 0]
+    rhs = ((xs - centre).T * A * (xs - centre))[0, 0] + ga * gb * (delta.T * L2 * A_inv * L1 * delta)[0, 0]
+    return lhs, rhs
 
 
-def _categorical_part(c):
-    """(i): two categorical laws on three categories."""
-    alpha = c.alpha
+def mvn_means(dim: int):
+    """Two symbolic mean vectors ``(m, n)`` of length ``dim``."""
+    return (sp.Matrix([sp.Symbol(f"m_{i + 1}", real=True) for i in range(dim)]),
+            sp.Matrix([sp.Symbol(f"n_{i + 1}", real=True) for i in range(dim)]))
+
+
+def mvn_forms(alpha, dim: int):
+    """The multivariate part for general covariances (Cholesky form) of size ``dim``:
+    ``(S1, S2, integral, quotient at 1, quotient at -1, KL(p||q), KL(q||p))``, the quotients
+    being N'(+-1)/M'(+-1) of L'Hopital's rule for N = 4(1 - integral), M = 1 - alpha^2."""
+    S1, S2 = cholesky_covariance("l", dim), cholesky_covariance("k", dim)
+    m1, m2 = mvn_means(dim)
+    integral = _mvn_integral_formula(m1, S1, m2, S2, alpha)
+    N = 4 * (1 - integral)
+    quotient = sp.Derivative(N, alpha) / sp.Derivative(1 - alpha**2, alpha)
+    return (S1, S2, integral, quotient.subs(alpha, 1), quotient.subs(alpha, -1),
+            kl_mvn(m1, S1, m2, S2), kl_mvn(m2, S2, m1, S1))
+
+
+def categorical_forms(alpha, k: int = 3):
+    """Two categorical laws on ``k`` categories: ``(ps, qs, D_alpha, D_alpha as a sum of
+    non-negative terms, its limit at 1 before normalisation, KL(p||q), the same at -1, KL(q||p))``."""
     a, b = alpha_exponents(alpha)
-    steps, goals = [], []
-
-    # ---- (i) categorical laws, three categories
-    ps = sp.symbols("p_1:4", positive=True)
-    qs = sp.symbols("q_1:4", positive=True)
-    simplex = [{ps[2]: 1 - ps[0] - ps[1], qs[2]: 1 - qs[0] - qs[1]}]
-    cat = 4 / (1 - alpha**2) * (1 - sum(pi**a * qi**b for pi, qi in zip(ps, qs)))
-    cat_terms = 4 / (1 - alpha**2) * sum(a * pi + b * qi - pi**a * qi**b for pi, qi in zip(ps, qs))
-    lim_p = sum(pi * sp.log(pi / qi) - pi + qi for pi, qi in zip(ps, qs))
-    lim_m = sum(qi * sp.log(qi / pi) - qi + pi for pi, qi in zip(ps, qs))
-    kl_cat_p = sum(pi * sp.log(pi / qi) for pi, qi in zip(ps, qs))
-    kl_cat_m = sum(qi * sp.log(qi / pi) for pi, qi in zip(ps, qs))
-    steps += [
-        Step(cat, cat_terms, "normalisation $\\sum p_i = \\sum q_i = 1$ (the simplex: the only cases), "
-             "$a + b = 1$", cases=simplex,
-             heading="(i) Two categorical laws, three categories",
-             lhs_tex=r"\frac{4}{1-\alpha^2}\Bigl(1 - \sum_{i=1}^{3} p_i^{a} q_i^{b}\Bigr)",
-             rhs_tex=r"\frac{4}{1-\alpha^2}\sum_{i=1}^{3}\bigl(a p_i + b q_i - p_i^{a} q_i^{b}\bigr)"),
-        Step(sp.Limit(cat_terms, alpha, 1, "-"), lim_p,
-             "SymPy's limit as $\\alpha \\to 1$ (of the sum above)",
-             lhs_tex=r"\lim_{\alpha\to 1^-}\frac{4}{1-\alpha^2}\sum_{i=1}^{3}\bigl(a p_i + b q_i - "
-                     r"p_i^{a} q_i^{b}\bigr)",
-             rhs_tex=r"\sum_{i=1}^{3}\Bigl(p_i \ln\frac{p_i}{q_i} - p_i + q_i\Bigr)"),
-        Step(lim_p, kl_cat_p, "normalisation: KL$(p||q)$", cases=simplex,
-             rhs_tex=r"\sum_{i=1}^{3} p_i \ln\frac{p_i}{q_i}"),
-        Step(sp.Limit(cat_terms, alpha, -1, "+"), lim_m, "SymPy's limit as $\\alpha \\to -1$",
-             lhs_tex=r"\lim_{\alpha\to -1^+}\frac{4}{1-\alpha^2}\sum_{i=1}^{3}\bigl(a p_i + b q_i - "
-                     r"p_i^{a} q_i^{b}\bigr)",
-             rhs_tex=r"\sum_{i=1}^{3}\Bigl(q_i \ln\frac{q_i}{p_i} - q_i + p_i\Bigr)"),
-        Step(lim_m, kl_cat_m, "normalisation: KL$(q||p)$", cases=simplex,
-             rhs_tex=r"\sum_{i=1}^{3} q_i \ln\frac{q_i}{p_i}"),
-    ]
-    goals += [Goal(sp.Limit(cat_terms, alpha, 1, "-"), kl_cat_p),
-              Goal(sp.Limit(cat_terms, alpha, -1, "+"), kl_cat_m)]
-
-    return steps, goals, dict(cat=cat, ps=ps, qs=qs, kl_cat_p=kl_cat_p, kl_cat_m=kl_cat_m)
+    ps = sp.symbols(f"p_1:{k + 1}", positive=True)
+    qs = sp.symbols(f"q_1:{k + 1}", positive=True)
+    pairs = list(zip(ps, qs))
+    return (ps, qs,
+            4 / (1 - alpha**2) * (1 - sum(pi**a * qi**b for pi, qi in pairs)),
+            4 / (1 - alpha**2) * sum(a * pi + b * qi - pi**a * qi**b for pi, qi in pairs),
+            sum(pi * sp.log(pi / qi) - pi + qi for pi, qi in pairs),
+            sum(pi * sp.log(pi / qi) for pi, qi in pairs),
+            sum(qi * sp.log(qi / pi) - qi + pi for pi, qi in pairs),
+            sum(qi * sp.log(qi / pi) for pi, qi in pairs))
 
 
-def _example_part(c, alpha_example, seed, gaussian, categorical):
-    """(j): the closed forms at the example's alpha (numbers, and their exhibits)."""
-    alpha = c.alpha
-    steps = []
+def example_laws(seed: int):
+    """Two seeded categorical laws on three categories for the numeric example.
 
-    exhibits = []
-    closed, (mu1, sigma1, mu2, sigma2) = gaussian["closed"], gaussian["normal_symbols"]
-    cat, ps, qs = categorical["cat"], categorical["ps"], categorical["qs"]
-    example = dict(mu1=sp.Integer(0), sigma1=sp.Integer(1), mu2=sp.Integer(1), sigma2=sp.Rational(3, 2))
+    >>> example_laws(0)
+    ([7/15, 7/15, 1/15], [5/22, 9/22, 4/11])
+    """
     rng = random.Random(seed)
     weights_p = [rng.randint(1, 9) for _ in range(3)]
     weights_q = [rng.randint(1, 9) for _ in range(3)]
-    pe = [sp.Rational(w, sum(weights_p)) for w in weights_p]
-    qe = [sp.Rational(w, sum(weights_q)) for w in weights_q]
-    sub = {mu1: example["mu1"], sigma1: example["sigma1"], mu2: example["mu2"], sigma2: example["sigma2"]}
-    steps_example = []
-    notes_example = ""
-    try:
-        value = alpha_divergence_normal(example["mu1"], example["sigma1"], example["mu2"],
-                                        example["sigma2"], alpha_example)
-        if alpha_example not in (1, -1):
-            at = sp.Subs(closed, tuple(sub) + (alpha,), tuple(sub.values()) + (alpha_example,))
-            steps_example.append(Step(at, value,
-                                      f"the closed form at $\\alpha = {sp.latex(alpha_example)}$ "
-                                      "for N(0, 1) and N(1, 9/4)",
-                                      heading=f"(j) Example: $\\alpha = {sp.latex(alpha_example)}$",
-                                      lhs_tex=r"D_{%s}\bigl(N(0,1)\,\|\,N(1,9/4)\bigr)"
-                                      % sp.latex(alpha_example)))
-    except ValueError as exc:
-        notes_example = (f"For alpha = {alpha_example} the Gaussian example N(0, 1), N(1, 9/4) has no "
-                         f"alpha-integral: {exc}.")
-        value = None
-    cat_value = alpha_divergence_categorical(pe, qe, alpha_example)
-    if alpha_example not in (1, -1):
-        steps_example.append(Step(sp.Subs(cat, ps + qs + (alpha,), tuple(pe + qe) + (alpha_example,)),
-                                  cat_value, f"the categorical laws p = {tuple(pe)}, q = {tuple(qe)} "
-                                  f"(seed {seed})", lhs_tex=r"D_{%s}(p\,\|\,q)" % sp.latex(alpha_example),
-                                  heading=None if steps_example else
-                                  f"(j) Example: $\\alpha = {sp.latex(alpha_example)}$"))
-    steps += steps_example
-    if value is not None:
-        exhibits.append(Exhibit(r"D_{%s}(N(0,1)\,||\,N(1,9/4))" % sp.latex(alpha_example),
-                                sp.N(value, 20), "Numeric value of the Gaussian example:"))
-    exhibits.append(Exhibit(r"D_{%s}(p\,||\,q)" % sp.latex(alpha_example), sp.N(cat_value, 20),
-                            f"Numeric value of the categorical example "
-                            f"(p = {tuple(pe)}, q = {tuple(qe)}):"))
-
-    return steps, exhibits, value, cat_value, notes_example
+    return ([sp.Rational(w, sum(weights_p)) for w in weights_p],
+            [sp.Rational(w, sum(weights_q)) for w in weights_q])
 
 
-def _build(dim, alpha_example, seed):
-    c = _Setting()
-    x, alpha, p, q = c.x, c.alpha, c.p, c.q
-    general_steps, general_goals, general = _general_part(c)
-    gauss_steps, gauss_goals, gaussian = _gaussian_part(c)
-    mvn_steps, mvn_goals = _mvn_part(c, dim)
-    cat_steps, cat_goals, categorical = _categorical_part(c)
-    example_steps, exhibits, value, cat_value, notes_example = _example_part(
-        c, alpha_example, seed, gaussian, categorical)
-    steps = general_steps + gauss_steps + mvn_steps + cat_steps + example_steps
-    goals = general_goals + gauss_goals + mvn_goals + cat_goals
-    K_plus, K_minus = general["K_plus"], general["K_minus"]
-    closed, closed_integral = gaussian["closed"], gaussian["closed_integral"]
-    kl_plus, kl_minus = gaussian["kl_plus"], gaussian["kl_minus"]
-    hellinger, chi_pq, chi_qp = general["hellinger"], general["chi_pq"], general["chi_qp"]
-    kl_cat_p, kl_cat_m = categorical["kl_cat_p"], categorical["kl_cat_m"]
-
-    assumptions = [
-        Assumption("(1) $p$ and $q$ are probability densities: $\\int p\\,dx = \\int q\\,dx = 1$ "
-                   "(written over the real line; any common support, or $d$-space, works alike)"),
-        Assumption("(2) $p > 0$ and $q > 0$ on their common support, so $\\ln(q/p)$ and $(q/p)^"
-                   "\\varepsilon$ are defined"),
-        Assumption("(3) dominated convergence for the series route: for some $\\varepsilon_0 > 0$, "
-                   "$g = (1/2) p\\ln^2(q/p)\\,(1 + (q/p)^{\\varepsilon_0})$ and its mirror "
-                   "$(1/2) q\\ln^2(p/q)(1 + (p/q)^{\\varepsilon_0})$ are integrable; by (c), "
-                   "$0 \\le p R_\\varepsilon(q/p) \\le g$ for $0 < \\varepsilon \\le \\varepsilon_0$"),
-        Assumption("(4) $p\\ln(p/q)$ and $q\\ln(q/p)$ are integrable (both KL divergences are finite)"),
-        Assumption("(5) for L'Hopital: $|\\partial_\\alpha p^a q^b| = (1/2) p^a q^b|\\ln(p/q)|$ "
-                   "is dominated by an integrable function for alpha near $\\pm1$ (implied by (3))"),
-        Assumption("(6) Gaussians: the alpha-integral exists iff $s = (1+\\alpha)/2\\,\\sigma_2^2 + "
-                   "(1-\\alpha)/2\\,\\sigma_1^2 > 0$, in d dimensions iff "
-                   "$(1+\\alpha)/2\\,\\Sigma_1^{-1} + (1-\\alpha)/2\\,\\Sigma_2^{-1}$ is "
-                   "positive-definite (always for $|\\alpha| \\le 1$); otherwise it is $+\\infty$"),
-    ]
-    notes = [
-        "Definition: $D_\\alpha(p||q) = 4/(1-\\alpha^2)\\,(1 - \\int p^{(1+\\alpha)/2} "
-        "q^{(1-\\alpha)/2}\\,dx)$, $a = (1+\\alpha)/2$, $b = (1-\\alpha)/2$. Integrals of the "
-        "undefined densities are never evaluated: the checker uses linearity and the pointwise "
-        "algebra of the integrands only, and the normalisation enters as the single case "
-        "$\\int p\\,dx = 1$.",
-        "Result: $\\lim_{\\alpha\\to1} D_\\alpha(p||q) = \\mathrm{KL}(p||q)$ and "
-        "$\\lim_{\\alpha\\to-1} D_\\alpha(p||q) = \\mathrm{KL}(q||p)$, by two independent routes "
-        "(series with an explicit remainder; L'Hopital with differentiation under the integral "
-        "sign), and for Gaussians and categorical laws by SymPy's limits of the closed forms.",
-    ] + ([notes_example] if notes_example else [])
-
-    def plain(expr):
-        # SymPy's own Integral and p, q without assumptions: srepr drops the assumptions of
-        # undefined functions, so this form survives the JSON round trip exactly
-        expr = expr.replace(lambda e: isinstance(e, LinearIntegral),
-                            lambda e: sp.Integral(e.function, *e.limits))
-        return expr.xreplace({p: sp.Function("p")(x), q: sp.Function("q")(x)})
-
-    results = {
-        "definition": plain(_definition(p, q, x, alpha)),
-        "limit_plus_general": plain(K_plus),
-        "limit_minus_general": plain(K_minus),
-        "alpha_normal": closed,
-        "alpha_integral_normal": closed_integral,
-        "limit_plus_normal": kl_plus,
-        "limit_minus_normal": kl_minus,
-        "existence_normal": gaussian["existence"],
-        "alpha_integral_mvn": "det(S1)^(b/2) det(S2)^(a/2) det(C)^(-1/2) exp(-(a b/2) dmu^T C^-1 dmu), "
-                              "C = a S2 + b S1, dmu = mu1 - mu2, a = (1+alpha)/2, b = (1-alpha)/2; "
-                              "exists iff a S1^-1 + b S2^-1 is positive-definite",
-        "hellinger_general": plain(hellinger),
-        "chi2_plus_general": plain(chi_pq),
-        "chi2_minus_general": plain(chi_qp),
-        "categorical_limit_plus": kl_cat_p,
-        "categorical_limit_minus": kl_cat_m,
-        "mvn_dim": dim,
-        "example_alpha": alpha_example,
-        "example_normal": value if value is not None else "does not exist",
-        "example_categorical": cat_value,
-    }
-    normal_symbols, cat_symbols = gaussian["normal_symbols"] + (alpha,), categorical["ps"] + categorical["qs"]
-
-    # the derivation's own closed forms (its results), evaluated at the checked points
-    def closed_form(*values):
-        return closed.subs(dict(zip(normal_symbols, values)))
-
-    def categorical_form(pv, qv, a):
-        return categorical["cat"].subs(dict(zip(cat_symbols + (alpha,), tuple(pv) + tuple(qv) + (a,))))
-    cross_checks = alpha_cross_checks(seed, closed_form=closed_form, categorical=categorical_form)
-    answers = (
-        r"\lim_{\alpha\to 1} D_\alpha(p\|q) = \mathrm{KL}(p\|q) = \int p\ln\frac{p}{q}\,dx",
-        r"\lim_{\alpha\to -1} D_\alpha(p\|q) = \mathrm{KL}(q\|p) = \int q\ln\frac{q}{p}\,dx",
-        r"D_\alpha\big(N(\mu_1,\sigma_1^2)\|N(\mu_2,\sigma_2^2)\big) = \frac{4}{1-\alpha^2}"
-        r"\Big(1 - \frac{\sigma_1^b\sigma_2^a}{\sqrt{s}}\,e^{-\frac{ab(\mu_1-\mu_2)^2}{2s}}\Big)",
-        r"a = \tfrac{1+\alpha}{2},\ b = \tfrac{1-\alpha}{2},\ s = a\sigma_2^2 + b\sigma_1^2 > 0",
-    )
-    return Derivation(
-        title="LV-3. alpha-divergence: the limits $\\alpha \\to 1$ and $\\alpha \\to -1$ are "
-              "the two KL divergences",
-        answers=answers, cross_checks=cross_checks,
-        steps=steps, assumptions=assumptions, goals=goals, results=results, notes=notes,
-        exhibits=exhibits, id="alpha-divergence")
-
-
-def alpha_derivation(dim: int = 2, alpha_example=sp.Rational(1, 2), seed: int = 0) -> Derivation:
-    """The LV-3 derivation: both KL limits for arbitrary densities (two routes), special values,
-    non-negativity, Gaussian (univariate and ``dim``-variate) and categorical closed forms and
-    their limits, and a numeric example at ``alpha_example`` (categorical laws drawn with ``seed``).
-
-    Parameters
-    ----------
-    dim : dimension of the explicit multivariate-Gaussian part (1 or 2).
-    alpha_example : rational alpha of the numeric example.
-    seed : seed of the example's categorical laws.
-
-    Examples
-    --------
-    >>> alpha_derivation(dim=0)
-    Traceback (most recent call last):
-    ...
-    ValueError: dim must be 1 or 2 (the explicit multivariate part), got 0
-    """
-    if not isinstance(dim, int) or isinstance(dim, bool) or not 1 <= dim <= 2:
-        raise ValueError(f"dim must be 1 or 2 (the explicit multivariate part), got {dim!r}")
-    alpha_example = _alpha(alpha_example)
-    if not alpha_example.is_Rational:
-        raise ValueError(f"the example alpha must be a rational number, got {alpha_example}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return _build(dim, alpha_example, seed)
+def json_friendly(expr, c: Densities):
+    """``expr`` with SymPy's own ``Integral`` and p, q without assumptions: ``srepr`` drops the
+    assumptions of undefined functions, so this form survives a JSON round trip exactly."""
+    expr = expr.replace(lambda e: isinstance(e, LinearIntegral), lambda e: sp.Integral(e.function, *e.limits))
+    return expr.xreplace({c.p: sp.Function("p")(c.x), c.q: sp.Function("q")(c.x)})

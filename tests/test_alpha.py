@@ -12,7 +12,8 @@ from symbolic.alpha import (AGREE_DIGITS, QUAD_DIGITS, LinearIntegral, TaylorRem
                             alpha_integral_mvn, alpha_integral_normal, alpha_integral_quadrature,
                             bhattacharyya_check, categorical_sum_check, cholesky_covariance,
                             limit_gaps, linear_approach_check, mp_number, normal_pdf_mp,
-                            quadrature_check)
+                            quadrature_check, Densities, series_chain, series_limit, remainder_facts,
+                            convex_generator, json_friendly, example_laws)
 from symbolic.check import verify
 from symbolic.gaussian import kl_mvn, kl_normal
 
@@ -307,9 +308,14 @@ def test_taylor_remainder_is_exact_and_tends_to_half_log_squared():
 
 def test_cross_checks_of_the_derivation_all_pass_and_are_deterministic():
     checks = alpha_cross_checks(seed=2)
-    assert [c.passed for c in checks] == [True, True, True, True]
+    assert {name: c.passed for name, c in checks.items()} == dict.fromkeys(
+        ("quadrature", "categorical", "approach", "bhattacharyya"), True)
     assert alpha_cross_checks(seed=2) == checks
     assert alpha_cross_checks(seed=3) != checks          # the seed picks other Gaussians
+    # the differences are real numbers far below the agreement asked for
+    assert all(d < 1e-25 for _, d in checks["quadrature"].differences)
+    assert [a for a, _ in checks["categorical"].differences] == [sp.Rational(1, 2), -2, 3]
+    assert abs(checks["approach"].ratio - 10) < 1e-3 and 0 < abs(checks["approach"].gap) < 1e-3
 
 
 def test_quadrature_cross_check_fails_for_a_wrong_closed_form():
@@ -320,11 +326,12 @@ def test_quadrature_cross_check_fails_for_a_wrong_closed_form():
     wrong = quadrature_check(params, alphas,
                              closed_form=lambda m1, s1, m2, s2, a: alpha_divergence_normal(m1, s2, m2, s1, a))
     assert wrong.passed is False
-    assert "DISAGREE" in wrong.outcome
+    assert max(d for _, d in wrong.differences) > 1e-3
     # a perturbation far below plotting accuracy is still caught at 20 digits
     nudged = quadrature_check(params, alphas, closed_form=lambda *v: alpha_divergence_normal(*v)
                               + sp.Rational(1, 10**15))
     assert nudged.passed is False
+    assert all(abs(d - mpmath.mpf(10) ** -15) < 1e-25 for _, d in nudged.differences)
 
 
 def test_categorical_bhattacharyya_and_linear_approach_checks_can_fail():
@@ -339,4 +346,46 @@ def test_categorical_bhattacharyya_and_linear_approach_checks_can_fail():
         m1, s1, m2 + sp.Rational(1, 10**6), s2, a)).passed is False
     # the reverse KL as the target at alpha -> 1: the gap stays finite, the ratio is near 1
     assert linear_approach_check(params).passed is True
-    assert linear_approach_check(params, target=kl_normal(1, sp.Rational(3, 2), 0, 1)).passed is False
+    wrong = linear_approach_check(params, target=kl_normal(1, sp.Rational(3, 2), 0, 1))
+    assert wrong.passed is False and abs(wrong.ratio - 1) < 1e-3
+
+
+# --------------------------------------------------------------------------- the derivation's expressions
+
+def test_series_chain_ends_in_the_kl_and_each_link_is_proved_for_a_two_sided_epsilon():
+    c = Densities()
+    assert c.eps.is_real and c.eps.is_nonzero and c.eps.is_positive is None     # either side of 0
+    sides, kl, r = series_chain(c, c.p, c.q)
+    assert kl == c.integral(c.p * sp.log(c.p / c.q))
+    cases = {4: [{c.integral(c.p): 1}]}
+    statuses = [verify(sides[k], sides[k + 1], cases=cases.get(k)).status for k in range(6)]
+    assert statuses == ["proved"] * 6
+    rho = sp.Symbol("rho", nonnegative=True)
+    assert verify(series_limit(c, kl, rho), kl).status == "proved"
+    assert verify(series_limit(c, kl, rho), kl + 1).status in ("failed", "unknown")    # never proved
+
+
+def test_remainder_facts_are_proved():
+    assert [verify(lhs, rhs, relation=rel).status for lhs, rhs, rel in remainder_facts()] == ["proved"] * 3
+
+
+def test_the_convex_generator_vanishes_with_its_slope_at_one_and_is_convex():
+    t = sp.Symbol("t", positive=True)
+    for alpha in (sp.Rational(-5, 2), 0, sp.Rational(1, 3), 3):
+        phi = convex_generator(sp.sympify(alpha), t)
+        a = alpha_exponents(alpha)[0]
+        assert phi.subs(t, 1) == 0 and sp.diff(phi, t).subs(t, 1) == 0
+        assert sp.simplify(sp.diff(phi, t, 2) - t**(a - 2)) == 0
+
+
+def test_json_friendly_forms_round_trip_through_srepr():
+    c = Densities()
+    kl = json_friendly(c.kl(c.p, c.q), c)
+    assert not kl.has(LinearIntegral)
+    assert sp.sympify(sp.srepr(kl)) == kl
+
+
+def test_example_laws_are_seeded_distributions():
+    p, q = example_laws(4)
+    assert sum(p) == 1 and sum(q) == 1 and len(p) == len(q) == 3
+    assert example_laws(4) == (p, q) and example_laws(5) != (p, q)
