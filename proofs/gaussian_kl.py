@@ -67,7 +67,6 @@ def _dims(dims=g.DIMS) -> str:
 
 
 ONE_TO_THREE = _dims()            # the explicit instances named in the reasons: "1, 2, 3"
-DIMENSION = sp.Symbol("d", integer=True, positive=True)
 
 # printed forms of the general-d expressions (the checked ones are explicit instances)
 KL_LHS = r"\mathrm{KL}(p_1\|p_2)"
@@ -171,7 +170,8 @@ def special_cases(params) -> Section:
              lhs_tex=r"\tfrac12\Big[\frac{\sigma_1^2}{\sigma_2^2} + \frac{(\mu_2-\mu_1)^2}{\sigma_2^2}"
                      r" - 1 + \ln\frac{\sigma_2^2}{\sigma_1^2}\Big]", rhs_tex=ONE_DIM),
         Step(*cases["diagonal"], T("diagonal_reason", dims=ONE_TO_THREE),
-             lhs_tex=r"\mathrm{KL}\big(\mathcal{N}(\mu_1, \mathrm{diag}\, s^2)\,\|\,\mathcal{N}(\mu_2, \mathrm{diag}\, t^2)\big)",
+             lhs_tex=r"\mathrm{KL}\big(\mathcal{N}(\mu_1, \mathrm{diag}\, s^2)\,\|\,"
+                     r"\mathcal{N}(\mu_2, \mathrm{diag}\, t^2)\big)",
              rhs_tex=r"\sum_{i=1}^d \Big[\ln\frac{t_i}{s_i} + \frac{s_i^2 + (\mu_{1,i}-\mu_{2,i})^2}{2t_i^2}"
                      r" - \tfrac12\Big]"),
         Step(*cases["isotropic"], T("isotropic_reason", dims=ONE_TO_THREE),

@@ -886,7 +886,8 @@ def one_dim_from_general() -> tuple:
     """``(the general formula at d = 1 with Sigma_i = sigma_i^2, the 1-D formula)``."""
     mu1, mu2 = sp.symbols("mu1 mu2", real=True)
     s1, s2 = sp.symbols("sigma1 sigma2", positive=True)
-    one, two = SymbolicGaussian(sp.Matrix([mu1]), sp.Matrix([[s1]])), SymbolicGaussian(sp.Matrix([mu2]), sp.Matrix([[s2]]))
+    one = SymbolicGaussian(sp.Matrix([mu1]), sp.Matrix([[s1]]))
+    two = SymbolicGaussian(sp.Matrix([mu2]), sp.Matrix([[s2]]))
     return _closed_form(one, two), kl_1d_formula()
 
 

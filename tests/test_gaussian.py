@@ -2,7 +2,6 @@
 import random
 
 import mpmath
-import numpy as np
 import pytest
 import sympy as sp
 from conftest import close
@@ -280,7 +279,8 @@ def test_special_covariances_are_the_familiar_forms_at_a_point():
     cases = special_covariances((2,))
     assert set(cases) == {"diagonal", "isotropic", "vae_prior"}
     for lhs, rhs in cases.values():
-        point = {s: sp.Rational(3, 2) if s.is_positive else sp.Rational(-1, 3) for s in lhs.free_symbols | rhs.free_symbols}
+        point = {s: sp.Rational(3, 2) if s.is_positive else sp.Rational(-1, 3)
+                 for s in lhs.free_symbols | rhs.free_symbols}
         assert sp.simplify(sp.expand_log((lhs[0] - rhs[0]).xreplace(point))) == 0
 
 
