@@ -98,7 +98,7 @@ def _front(lang, budget) -> list[str]:
 
 
 def _main_part(results, figures, lang) -> list[str]:
-    parts = [rf"\part{{{prose(T('main_part'), lang)}}}\label{{{MAIN_LABEL}}}"]
+    parts = [_part_heading(prose(T("main_part"), lang), MAIN_LABEL)]
     for problem, checked in results:
         parts.append(rf"\section{{{prose(problem.TITLE, lang)}}}\label{{main:{problem.ID}}}")
         restated = question(problem)
@@ -109,12 +109,18 @@ def _main_part(results, figures, lang) -> list[str]:
     return parts
 
 
+def _part_heading(title: str, label: str) -> str:
+    """A part's heading, one line high (``\\part`` would take a third of a page), in the contents."""
+    return (rf"\refstepcounter{{part}}\addcontentsline{{toc}}{{part}}{{\thepart\hspace{{1em}}{title}}}"
+            rf"{{\centering\Large\bfseries \partname~\thepart. {title}\par}}\label{{{label}}}\medskip")
+
+
 def _part(fig) -> str:
     return getattr(fig, "part", "appendix")
 
 
 def _appendix(results, figures, lang) -> list[str]:
-    parts = [r"\clearpage", rf"\part{{{prose(T('appendix_part'), lang)}}}\label{{{APPENDIX_LABEL}}}"]
+    parts = [r"\clearpage", _part_heading(prose(T("appendix_part"), lang), APPENDIX_LABEL)]
     for problem, checked in results:
         body = sections_latex(checked, ("appendix",), lang, heading="subsubsection*")
         figs = [figure_latex(fig, lang) for fig in figures.get(problem.ID, ()) if _part(fig) == "appendix"]

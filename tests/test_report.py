@@ -196,3 +196,32 @@ def test_report_does_not_import_the_command_line():
     import proofs.report as report
     source = open(report.__file__).read()
     assert "__main__" not in source and "build_parser" not in source
+
+
+class ToyProblem:
+    ID = "toy"
+    TITLE = "Toy problem"
+
+
+def toy_results():
+    import sympy as sp
+    from symbolic.derivation import Derivation, Section, Step
+    x = sp.Symbol("x", positive=True)
+    d = Derivation("Toy", sections=[
+        Section("(a) asked", steps=[Step(x + x, 2 * x, "collect"), Step(2 * x, x * 2, "reorder")], answers=["2x"]),
+        Section("Beyond", part="appendix", steps=[Step(x * x, x**2, "square")])])
+    return [(ToyProblem, d.check())]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_report_latex_parts_and_pages(tmp_path, pdflatex, lang):
+    from proofs.report import compile_pdf, report_latex
+    tex = report_latex(toy_results(), {}, lang)
+    main_part, appendix = tex.split(r"\label{part:appendix}")
+    assert "(a) asked" in main_part and "Beyond" not in main_part and "Beyond" in appendix
+    assert r"\boxed{2x}" in main_part and "(3) square" in appendix
+    (tmp_path / "main.tex").write_text(tex)
+    ok, log = compile_pdf(str(tmp_path))
+    assert ok and overfull_boxes(log) == [] and underfull_boxes(log) == []
+    pages = part_pages(str(tmp_path))
+    assert pages["main"] == 1 and pages["total"] == 3 and pages["problems"] == {"toy": (2, 2)}
