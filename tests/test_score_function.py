@@ -199,3 +199,17 @@ def test_topic_module_holds_no_sentences_and_no_latex_helpers():
     source = inspect.getsource(topic)
     assert "symbolic.latex" not in source and "from .latex" not in source
     assert "Step(" not in source and "Derivation(" not in source
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_main_part_fits_its_page_budget(built, tmp_path, pdflatex, lang):
+    # the question and the two main sections, as the report sets them: about 2.1 pages of
+    # text; with this document's own title page header it must stay within three pages
+    from symbolic.latex import prose, sections_latex
+    _, checked = built
+    body = prose(score_function.T("question"), lang) + "\n\n" + "\n\n".join(
+        sections_latex(checked, ("main",), lang, heading="subsubsection*"))
+    (tmp_path / "main.tex").write_text(document([(score_function.TITLE, body)], lang=lang))
+    log = pdflatex(str(tmp_path))
+    pages = int(re.search(r"Output written on main\.pdf \((\d+) pages?", log).group(1))
+    assert pages <= 3 and "Overfull \\hbox" not in log
