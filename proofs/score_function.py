@@ -388,12 +388,12 @@ def _cross_checks(ctx) -> list:
     for d in sorted({1, min(p.dim, len(sc.EPS))}):
         worst = sc.quadrature_agreement(d)
         out.append(CrossCheck(T("cc_quadrature_what", dim=d), T("cc_quadrature_against"),
-                              T("cc_quadrature_outcome", worst=_sci_tex(worst, 2)), worst < sc.QUADRATURE_TOLERANCE))
+                              T("cc_quadrature_outcome", **_scientific("worst", worst, 2)), worst < sc.QUADRATURE_TOLERANCE))
     for name in sorted(mc):
         r = mc[name]
         out.append(CrossCheck(T("cc_mc_what", estimator=f"${ESTIMATOR_TEX[name]}$", dim=p.dim),
                               T("cc_mc_against", samples=p.samples, seed=p.seed),
-                              T("cc_mc_outcome", z_mean=f"{r['z_mean']:.2f}", z_var=f"{r['z_var']:.2f}"),
+                              T("cc_mc_outcome", **_decimal("z_mean", r["z_mean"]), **_decimal("z_var", r["z_var"])),
                               sc.within_band(r)))
     return out
 
@@ -409,22 +409,34 @@ def checks_section(ctx) -> Section:
                                      for n in names])
     exhibits = [Exhibit(MC_LABELS["var"], var_table,
                         T("mc_var_caption", samples=p.samples, seed=p.seed, dim=p.dim, rows=rows)),
-                Exhibit(MC_LABELS["mean"], mean_table, T("mc_mean_caption", max_z=f"{max_z:.2f}"))]
+                Exhibit(MC_LABELS["mean"], mean_table, T("mc_mean_caption", **_decimal("max_z", max_z)))]
     ratio = float(sc.variance_ratio(p.dim, sc.mnist_offset()))
-    note = T("note_numbers", dim=p.dim, ratio=_sci_tex(ratio), max_z=f"{max_z:.2f}")
+    note = T("note_numbers", dim=p.dim, **_scientific("ratio", ratio), **_decimal("max_z", max_z))
     results = {"monte_carlo": {"samples": p.samples, "seed": p.seed, "estimators": mc, "max_abs_z": max_z}}
     return Section(T("sec_checks"), part="appendix", exhibits=exhibits, notes=(note,),
                    cross_checks=_cross_checks(ctx), results=results)
 
 
-def _sci_tex(x: float, digits: int = 4) -> str:
-    """``2.956 \\times 10^{5}`` (``digits`` significant digits).
+def _decimal(name: str, x: float, places: int = 2) -> dict:
+    """A decimal number as two placeholder values, ``<name>_int`` and ``<name>_frac``, so that
+    each language's template puts its own separator between them (``1.21``, ``1{,}21``).
 
-    >>> print(_sci_tex(295585.85), _sci_tex(2.8e-14, 2))
-    2.956 \\times 10^{5} 2.8 \\times 10^{-14}
+    >>> _decimal("z", -0.5704)
+    {'z_int': '-0', 'z_frac': '57'}
+    """
+    whole, fraction = f"{x:.{places}f}".split(".")
+    return {f"{name}_int": whole, f"{name}_frac": fraction}
+
+
+def _scientific(name: str, x: float, digits: int = 4) -> dict:
+    """``x`` as a mantissa of ``digits`` significant digits (split as in :func:`_decimal`) and
+    a power of ten, ``<name>_exp``.
+
+    >>> _scientific("r", 295585.85)
+    {'r_int': '2', 'r_frac': '956', 'r_exp': 5}
     """
     mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
-    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return {**_decimal(name, float(mantissa), digits - 1), f"{name}_exp": int(exponent)}
 
 
 # --------------------------------------------------------------------------- the spec
