@@ -93,25 +93,30 @@ def report_latex(results, figures, lang: str = "en", budget: float | None = None
 
 def build_report(args, out) -> int:
     """Build, check, write and compile the whole solution set (``dgm-proofs report``)."""
-    from .__main__ import build_parser
+    from .__main__ import build_parser, verdict_cache
     check_dir_target(args.out)
     options = build_parser().parse_args(["run"])
     results, figures = [], {}
     for problem in registry.problems():
-        results.append((problem, registry.checked(problem, options, args.budget)))
+        results.append((problem, registry.checked(problem, options, args.budget, verdict_cache(args))))
         if hasattr(problem, "figures"):
             figures[problem.ID] = tuple(problem.figures(options))
     tex = report_latex(results, figures, args.lang, args.budget)
-    written = write_folder(args.out, {"main.tex": tex}, [f for figs in figures.values() for f in figs])
-    print(f"wrote {len(written)} file(s) to {args.out}", file=out)
-    if shutil.which("pdflatex") is None:
-        print("pdflatex not found: main.tex written, not compiled", file=out)
-    else:
-        ok, log = compile_pdf(args.out)
+    compiler = shutil.which("pdflatex")
+
+    def compile_staged(folder):                # the PDF appears only with the rest of the folder
+        ok, log = compile_pdf(folder)
         if not ok:
             errors = [line for line in log.splitlines() if line.startswith("!")]
             raise ValueError(f"pdflatex failed on {os.path.join(args.out, 'main.tex')}: "
                              f"{errors[0] if errors else 'see main.log'}")
+
+    written = write_folder(args.out, {"main.tex": tex}, [f for figs in figures.values() for f in figs],
+                           finish=compile_staged if compiler else None)
+    print(f"wrote {len(written)} file(s) to {args.out}", file=out)
+    if compiler is None:
+        print("pdflatex not found: main.tex written, not compiled", file=out)
+    else:
         print(f"compiled {os.path.join(args.out, 'main.pdf')}", file=out)
     statuses = [c.status for _, c in results]
     print(f"{len(results)} problem(s): " + ", ".join(f"{statuses.count(s)} {s}" for s in
