@@ -38,7 +38,7 @@ class _Worker:
 
     def __init__(self, ctx, work, jobs, start):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(work, jobs, child, start), daemon=True)
+        self.process = ctx.Process(target=_serve, args=(work, jobs, child, start, self.conn), daemon=True)
         self.process.start()
         child.close()
         self.index, self.started = None, 0.0
@@ -112,8 +112,10 @@ def _collect(pool, results, budget):
         worker.end(kill=True)
 
 
-def _serve(work, jobs, conn, start):
-    """A worker: run the jobs whose indices arrive until told to stop."""
+def _serve(work, jobs, conn, start, parent_end):
+    """A worker: run the jobs whose indices arrive until told to stop, or until the parent's
+    end of the pipe closes (the parent has gone)."""
+    parent_end.close()                           # else this process holds its own pipe open
     try:
         if start is not None:
             start()
