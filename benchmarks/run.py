@@ -3,8 +3,9 @@
     python benchmarks/run.py [--only SUBSTRING] [--timeout SECONDS]
 
 Every module ``benchmarks/<topic>.py`` defines ``CASES``: a list of dicts with
-``name``, ``ours`` (a callable), ``naive`` (a callable or None) and ``timeout``
-(seconds allowed to the naive route).  Ours runs in this process (best of a few
+``name``, ``ours`` (a callable), ``naive`` (a callable or None), ``timeout``
+(seconds allowed to the naive route) and optionally ``setup`` (called once, untimed,
+before both).  Ours runs in this process (best of a few
 runs when quick); the naive route runs in a forked child that is killed at its
 timeout, reported as "no result in N s".  Where both finish, their results are
 compared when ``compare`` is given (a callable of the two results returning bool).
@@ -85,6 +86,8 @@ def main(argv=None):
     print(header)
     print("-" * len(header))
     for topic, case in cases(args.only):
+        if case.get("setup"):
+            case["setup"]()
         ours_time, ours_result = _ours(case["ours"])
         naive = case.get("naive")
         timeout = args.timeout or case.get("timeout", 60)

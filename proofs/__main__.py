@@ -16,17 +16,11 @@ import math
 import os
 import sys
 
-try:                      # an interrupt while SymPy loads: one line, not a traceback
-    from symbolic.check import DEFAULT_BUDGET
-
-    from . import guard, registry
-    from .output import (STDOUT, Outputs, check_dir_target, check_file_target, figures_of,
-                         latex_document,
-                         report_json, write_folder, write_text_atomic)
-    from .terminal import render, summary
-except KeyboardInterrupt:
-    print("dgm-proofs: interrupted", file=sys.stderr)
-    raise SystemExit(130) from None
+# Only light modules here: a replayed command (proofs/replay.py) never loads SymPy.  The
+# rest is imported where it is used, under main()'s handlers (an interrupt while SymPy
+# loads is one line, not a traceback).
+from . import guard, output, registry, replay
+from .output import STDOUT, Outputs, check_dir_target, check_file_target, figures_of, report_json
 
 __all__ = ["main", "build_parser"]
 
@@ -152,7 +146,14 @@ def _time_limit_option(parser) -> None:
                              f"when it runs out nothing is written and the exit status is 1")
 
 
+def _cache_option(parser) -> None:
+    parser.add_argument("--no-cache", action="store_true",
+                        help="decide every claim afresh: neither read nor write the verdict cache "
+                             "($XDG_CACHE_HOME/dgm-proofs, default ~/.cache/dgm-proofs)")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from symbolic.check import DEFAULT_BUDGET
     parser = _Parser(prog=PROG, description="Machine-checked derivations for the DGM homework.")
     parser.add_argument("--version", action="version", version=f"{PROG} {version()}")
     sub = parser.add_subparsers(dest="command", metavar="{list,run,check,report}", parser_class=_Parser)
@@ -171,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="status lines only, no equations")
     run.add_argument("--lang", choices=("en", "ru"), default="en",
                      help="language of the terminal text and of --latex (default en)")
+    run.add_argument("--timings", action="store_true",
+                     help="print the ten slowest steps, and give each step's checking time "
+                          "('seconds') in the JSON report (which then differs from run to run)")
+    _cache_option(run)
     _problem_options(run)
     report = sub.add_parser("report", help="the whole solution set: main.tex, figures, main.pdf")
     report.add_argument("--out", required=True, metavar="DIR", help="output directory")
@@ -179,8 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"seconds allowed per step (default {DEFAULT_BUDGET:g}, at most {MAX_BUDGET:g})")
     _time_limit_option(report)
     _problem_options(report)                   # the same problem options as run
+    _cache_option(report)
     from .check_command import add_parser as _add_check
-    _add_check(sub, _budget)                   # dgm-proofs check FILE.tex|FILE.md ...
+    _add_check(sub, _budget, _cache_option)                   # dgm-proofs check FILE.tex|FILE.md ...
     return parser
 
 
@@ -202,6 +208,9 @@ def _check_options_apply(args, problems) -> None:
 
 
 def _run(args, out) -> int:
+    from .output import latex_document
+    from .terminal import render, summary
+    from .timings import slowest
     if args.json is not None:
         check_file_target(args.json, "JSON file")
     if args.latex is not None:
@@ -216,17 +225,15 @@ def _run(args, out) -> int:
     figures = figures_of(problems, args, args.lang) if args.latex is not None else {}
     stdout = out
     if args.json == STDOUT:                    # the JSON alone on standard output
-        out = _Quietable(sys.stderr)
+        out = _Quietable(sys.stderr, tee=out.tee)
     unicode = _unicode_ok(out)
-    results = []
-    for problem in problems:
-        checked = registry.checked(problem, args, args.budget)
-        results.append((problem, checked))
+    results = list(zip(problems, registry.checked_all(problems, args, args.budget, registry.verdict_cache(args))))
+    for problem, checked in results:
         print(render(problem, checked, unicode=unicode, equations=not args.quiet, lang=args.lang), file=out)
         print(file=out)
     with Outputs(stdout=stdout) as outputs:     # staged, then moved into place together
         if args.json is not None:
-            outputs.file(args.json, report_json(results))
+            outputs.file(args.json, report_json(results, timings=args.timings))
         if args.latex is not None:
             outputs.folder(args.latex, {"main.tex": latex_document(results, figures, args.lang)},
                            [f for figs in figures.values() for f in figs])
@@ -236,6 +243,8 @@ def _run(args, out) -> int:
     if args.latex is not None:
         print(f"LaTeX written to {os.path.join(args.latex, 'main.tex')}", file=out)
     print(summary(results, args.lang), file=out)
+    if args.timings:
+        print(slowest(results), file=out)
     return 0 if all(c.status in ("proved", "checked") for _, c in results) else 1
 
 
@@ -243,11 +252,13 @@ class _Quietable:
     """A text stream that stops writing, without failing the run, once the reader has gone
     (``dgm-proofs run | head``): the files are still written and the exit status kept."""
 
-    def __init__(self, stream):
-        self.stream, self.closed = stream, False
+    def __init__(self, stream, tee=None):
+        self.stream, self.closed, self.tee = stream, False, tee
         self.encoding = getattr(stream, "encoding", None)
 
     def write(self, text):
+        if self.tee is not None:              # what the command prints, for its replay record
+            self.tee.append(text)
         if not self.closed:
             try:
                 self.stream.write(text)
@@ -275,6 +286,15 @@ def _dispatch(args, out) -> int:
         from .report import build_report
         return build_report(args, out)
     return _run(args, out)
+
+
+def _recorded(recorder, args, status: int) -> int:
+    """Keep the record of a command that succeeded, for its replay; ``status`` unchanged."""
+    known = {p.ID for p in registry.problems()}
+    scripts = any(argument not in known for argument in getattr(args, "ids", ()))
+    with guard.deferred():
+        recorder.keep(status, err=getattr(args, "json", None) == STDOUT, scripts=scripts)
+    return status
 
 
 def _report(exc) -> int | None:
@@ -306,8 +326,16 @@ def _report(exc) -> int | None:
 def main(argv=None, out=None) -> int:
     """Run the command line; return the exit status: 0, 1 (a step failed or stayed unknown,
     or the time limit ran out), 2 (bad usage or input, a write error), 130 (interrupted)."""
-    out = _Quietable(out or sys.stdout)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    stream = out or sys.stdout
     try:
+        record = replay.lookup(argv, stream)
+        if record is not None:
+            with guard.guarded(DEFAULT_TIME_LIMIT, PROG):
+                return replay.play(record, _Quietable(stream), _Quietable(sys.stderr))
+        recorder = replay.Recorder(argv, stream)
+        out = _Quietable(stream, tee=recorder.printed)
+        output.recorder = recorder             # told what each commit writes
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
@@ -318,7 +346,7 @@ def main(argv=None, out=None) -> int:
             return 0
         with guard.guarded(getattr(args, "time_limit", DEFAULT_TIME_LIMIT), PROG):
             try:
-                return _dispatch(args, out)
+                return _recorded(recorder, args, _dispatch(args, out))
             except BaseException as exc:       # still under the handlers: a second Ctrl-C waits
                 guard.end_children()
                 guard.remove_temporaries()
@@ -331,6 +359,8 @@ def main(argv=None, out=None) -> int:
         if status is None:
             raise
         return status
+    finally:
+        output.recorder = None
 
 
 if __name__ == "__main__":

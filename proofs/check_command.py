@@ -35,7 +35,7 @@ ASCII_MARKS = {"proved": "[ok] proved", "checked": "[~] CHECKED numerically only
 _REL_SHOWN = {"==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
 
 
-def add_parser(sub, budget_type) -> None:
+def add_parser(sub, budget_type, cache_option=None) -> None:
     """The ``check`` subcommand's arguments (``sub``: argparse subparsers)."""
     check = sub.add_parser("check", help="check a LaTeX or Markdown solution, step by step")
     check.add_argument("files", nargs="+", metavar="FILE", help=".tex or .md files")
@@ -44,6 +44,8 @@ def add_parser(sub, budget_type) -> None:
                        help="write an annotated copy of each file to DIR (and its PDF when pdflatex exists)")
     check.add_argument("--budget", type=budget_type, default=DEFAULT_BUDGET, metavar="S",
                        help=f"seconds allowed per step before it is 'unknown' (default {DEFAULT_BUDGET:g})")
+    if cache_option is not None:
+        cache_option(check)
 
 
 # --------------------------------------------------------------------------- checking
@@ -59,9 +61,9 @@ class CheckedFile:
         return weakest(v.status for v in self.verdicts)
 
 
-def check_files(paths, budget: float | None = DEFAULT_BUDGET) -> list[CheckedFile]:
+def check_files(paths, budget: float | None = DEFAULT_BUDGET, cache=None) -> list[CheckedFile]:
     """Read every file (``ValueError`` naming file and line when one cannot be read), then
-    decide all their steps in one batch."""
+    decide all their steps in one batch (``cache``: a :class:`symbolic.cache.VerdictCache`)."""
     solutions = [read_file(p) for p in paths]
     jobs, owners = [], []
     for index, solution in enumerate(solutions):
@@ -72,7 +74,7 @@ def check_files(paths, budget: float | None = DEFAULT_BUDGET) -> list[CheckedFil
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"{step.file}:{step.line}: {exc}") from None
             owners.append(index)
-    verdicts = verify_many(jobs, budget=budget) if jobs else []
+    verdicts = verify_many(jobs, budget=budget, cache=cache) if jobs else []
     per_file = [[] for _ in solutions]
     for owner, verdict in zip(owners, verdicts):
         per_file[owner].append(verdict)
@@ -425,7 +427,8 @@ def run_check(args, out, unicode: bool = True) -> int:
         check_file_target(args.json, "JSON file")
     if args.latex is not None:
         check_dir_target(args.latex, "LaTeX directory")
-    checked = check_files(args.files, budget=args.budget)
+    from .registry import verdict_cache
+    checked = check_files(args.files, budget=args.budget, cache=verdict_cache(args))
     to_stdout = args.json == "-"
     report = sys.stderr if to_stdout else out
     print(terminal_text(checked, unicode=unicode), file=report)

@@ -26,8 +26,6 @@ import stat
 import sys
 import tempfile
 
-from symbolic.latex import derivation_latex, document, prose
-
 from . import guard
 
 __all__ = ["check_file_target", "check_dir_target", "report_json", "write_text_atomic",
@@ -36,6 +34,9 @@ __all__ = ["check_file_target", "check_dir_target", "report_json", "write_text_a
 
 JSON_VERSION = 1
 STDOUT = "-"
+
+# the recorder of the running command (proofs.replay.Recorder), told what every commit wrote
+recorder = None
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -134,6 +135,7 @@ class Outputs:
         self._moves: list = []            # (staging folder, existing folder): its files moved in
         self._direct: list = []           # (path or STDOUT, bytes): written as they are
         self._staged: list = []           # every temporary path, removed unless committed
+        self._targets: dict = {}          # staged path -> the target path as the user gave it
         self._stdout = stdout
         self.written: list = []
 
@@ -175,6 +177,7 @@ class Outputs:
         finally:
             os.close(fd)
         self._renames.append((tmp, real))
+        self._targets[tmp] = path
 
     def folder(self, path: str, texts: dict, figures=(), finish=None) -> None:
         """Stage a folder: the text files ``texts`` (name -> text) and the ``figures``; then
@@ -190,16 +193,17 @@ class Outputs:
         with _embeddable_fonts():
             for fig in figures:
                 fig.draw(os.path.join(staging, fig.name))
-        for name, text in texts.items():
+        for name, text in texts.items():            # text, or bytes written as they are
             fd = os.open(os.path.join(staging, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             try:
-                _write_all(fd, text.encode("utf-8"))
+                _write_all(fd, text.encode("utf-8") if isinstance(text, str) else text)
                 os.fsync(fd)
             finally:
                 os.close(fd)
         if finish is not None:
             finish(staging)
         os.chmod(staging, 0o777 & ~_umask())              # as a new folder would be
+        self._targets[staging] = path
         if exists:
             self._moves.append((staging, real))
         else:
@@ -208,6 +212,8 @@ class Outputs:
     def commit(self) -> list:
         """Move everything staged into place together (an interrupt waits until all of it is
         in place), then write the direct targets (standard output, devices, FIFOs)."""
+        if recorder is not None:
+            self._record()
         with guard.deferred():
             for staging, real in self._moves:
                 for name in sorted(os.listdir(staging)):
@@ -241,6 +247,17 @@ class Outputs:
         self._direct = []
         return self.written
 
+    def _record(self) -> None:
+        """Tell the recorder every file about to be committed, with its bytes."""
+        for tmp, real in self._renames + self._moves:
+            if os.path.isdir(tmp):
+                recorder.wrote_folder(self._targets[tmp], {name: _read(os.path.join(tmp, name))
+                                                           for name in os.listdir(tmp)})
+            else:
+                recorder.wrote_file(self._targets[tmp], _read(tmp))
+        for path, data in self._direct:
+            recorder.wrote_file(path, data)
+
     def discard(self) -> None:
         """Remove whatever is still staged (after a failure or an interrupt)."""
         for path in reversed(self._staged):
@@ -251,6 +268,11 @@ class Outputs:
                     os.unlink(path)
             guard.temporaries.discard(path)
         self._staged = []
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _mkstemp(directory: str) -> str:
@@ -285,10 +307,11 @@ def _embeddable_fonts():
     return matplotlib.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42})
 
 
-def report_json(checked_by_problem) -> str:
-    """The JSON report of the design, version 1: one entry per problem."""
+def report_json(checked_by_problem, timings: bool = False) -> str:
+    """The JSON report of the design, version 1: one entry per problem (with ``timings``, each
+    step's checking time in ``seconds``)."""
     report = {"version": JSON_VERSION,
-              "derivations": [checked.as_dict() for _, checked in checked_by_problem]}
+              "derivations": [checked.as_dict(timings=timings) for _, checked in checked_by_problem]}
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -296,6 +319,7 @@ def figure_latex(fig, lang: str = "en", width: str = "0.92\\linewidth") -> str:
     """A figure including ``fig``'s vector PDF, its caption (a catalogue text or a string with
     ``$...$`` mathematics) said in ``lang`` and typeset as LaTeX.  ``[!htb]``: here, or at the
     top or bottom of a page, never alone on a page of its own."""
+    from symbolic.latex import prose
     return ("\\begin{figure}[!htb]\n\\centering\n"
             f"\\includegraphics[width={width}]{{{fig.name}.pdf}}\n"
             f"\\caption{{{prose(fig.caption, lang)}}}\n\\end{{figure}}\n")
@@ -304,6 +328,7 @@ def figure_latex(fig, lang: str = "en", width: str = "0.92\\linewidth") -> str:
 def latex_sections(checked_by_problem, figures_by_problem=None, lang: str = "en"):
     """``(heading, body)`` pairs for :func:`symbolic.latex.document`, one per problem, every
     part of each derivation, in ``lang``."""
+    from symbolic.latex import derivation_latex
     sections = []
     for problem, checked in checked_by_problem:
         body = derivation_latex(checked, level="subsection", lang=lang)
@@ -314,6 +339,8 @@ def latex_sections(checked_by_problem, figures_by_problem=None, lang: str = "en"
 
 
 def latex_document(checked_by_problem, figures_by_problem=None, lang: str = "en") -> str:
+    """The ``--latex`` document: every part of every derivation, in ``lang``."""
+    from symbolic.latex import document
     return document(latex_sections(checked_by_problem, figures_by_problem, lang), lang=lang)
 
 

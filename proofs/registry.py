@@ -66,9 +66,36 @@ def built(problem, options):
     return _BUILT[key]
 
 
-def checked(problem, options, budget):
-    """``built(problem, options).check(budget)``, remembered likewise."""
+def verdict_cache(options):
+    """The verdict cache of a command (:class:`symbolic.cache.VerdictCache`), or ``None`` under
+    ``--no-cache``."""
+    if getattr(options, "no_cache", False):
+        return None
+    from symbolic.cache import VerdictCache
+    return VerdictCache()
+
+
+def checked_all(problems, options, budget, cache=None):
+    """``checked`` for several problems, decided in one batch of the checker's processes."""
+    from symbolic.derivation import check_all
+    todo, keys = [], set()
+    for p in problems:                        # each derivation once (problems may not hash)
+        key = (_key(p, options), budget)
+        if key not in _CHECKED and key not in keys:
+            todo.append(p)
+            keys.add(key)
+    if todo:
+        done = check_all([built(p, options) for p in todo], budget=budget,
+                         seed=getattr(options, "seed", 0) or 0, cache=cache)
+        for p, result in zip(todo, done):
+            _CHECKED[(_key(p, options), budget)] = result
+    return [_CHECKED[(_key(p, options), budget)] for p in problems]
+
+
+def checked(problem, options, budget, cache=None):
+    """``built(problem, options).check(budget, cache=cache)``, remembered likewise."""
     key = (_key(problem, options), budget)
     if key not in _CHECKED:
-        _CHECKED[key] = built(problem, options).check(budget=budget, seed=getattr(options, "seed", 0) or 0)
+        _CHECKED[key] = built(problem, options).check(budget=budget, seed=getattr(options, "seed", 0) or 0,
+                                                      cache=cache)
     return _CHECKED[key]

@@ -159,15 +159,16 @@ def build_report(args, out) -> int:
     for problem in problems:                       # the checks between options, before building
         if hasattr(problem, "validate"):
             problem.validate(args)
-    results = [(problem, registry.checked(problem, args, args.budget)) for problem in problems]
+    results = list(zip(problems, registry.checked_all(problems, args, args.budget,
+                                                      registry.verdict_cache(args))))
     figures = figures_of(problems, args, args.lang)
     tex = report_latex(results, figures, args.lang, args.budget)
-    written = write_folder(args.out, {"main.tex": tex}, [f for figs in figures.values() for f in figs])
+    compiled = []                                  # the PDF appears only with the rest of the folder
+    finish = (lambda folder: compiled.append(_compile(folder, args.out))) if shutil.which("pdflatex") else None
+    written = write_folder(args.out, {"main.tex": tex}, [f for figs in figures.values() for f in figs],
+                           finish=finish)
     print(f"wrote {len(written)} file(s) to {args.out}", file=out)
-    if shutil.which("pdflatex") is None:
-        print("pdflatex not found: main.tex written, not compiled", file=out)
-    else:
-        _compile(args.out, out)
+    print(compiled[0] if compiled else "pdflatex not found: main.tex written, not compiled", file=out)
     statuses = [c.status for _, c in results]
     print(f"{len(results)} problem(s): " + ", ".join(f"{statuses.count(s)} {s}" for s in
                                                       ("proved", "checked", "failed", "unknown")
@@ -175,14 +176,15 @@ def build_report(args, out) -> int:
     return 0 if all(s in ("proved", "checked") for s in statuses) else 1
 
 
-def _compile(folder, out) -> None:
+def _compile(folder, shown) -> str:
+    """Compile ``folder/main.tex`` (the staging folder of ``shown``); the line that says so."""
     ok, log = compile_pdf(folder)
     if not ok:
         errors = [line for line in log.splitlines() if line.startswith("!")]
-        raise ValueError(f"pdflatex failed on {os.path.join(folder, 'main.tex')}: "
+        raise ValueError(f"pdflatex failed on {os.path.join(shown, 'main.tex')}: "
                          f"{errors[0] if errors else 'see main.log'}")
     pages = part_pages(folder)
-    print(f"compiled {os.path.join(folder, 'main.pdf')}: {pages['total']} pages, "
-          f"the main part {pages['main']} (" + ", ".join(f"{pid} pp. {a}-{b}" for pid, (a, b) in
-                                                         pages["problems"].items())
-          + f"), the appendix {pages['appendix']}", file=out)
+    return (f"compiled {os.path.join(shown, 'main.pdf')}: {pages['total']} pages, "
+            f"the main part {pages['main']} (" + ", ".join(f"{pid} pp. {a}-{b}" for pid, (a, b) in
+                                                          pages["problems"].items())
+            + f"), the appendix {pages['appendix']}")

@@ -43,14 +43,13 @@ Examples
 from __future__ import annotations
 
 import collections.abc
-import contextlib
 import fractions
 import math
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import random
-import signal
 import time
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
@@ -60,9 +59,10 @@ import sympy as sp
 from sympy.calculus.util import continuous_domain, minimum as _minimum
 
 from . import timelimit
+from . import workers as workers_
 from .audit import Audit, _fits, _holds, audit, confirm_point, deep_audit, exact_value, points
 
-__all__ = ["Verdict", "verify", "verify_many", "claim", "ClaimError", "STATUSES", "DEFAULT_BUDGET",
+__all__ = ["Verdict", "verify", "verify_many", "decide", "claim", "ClaimError", "STATUSES", "DEFAULT_BUDGET",
            "MAX_BUDGET", "weakest"]
 
 STATUSES = ("proved", "checked", "failed", "unknown")
@@ -298,93 +298,79 @@ def _cases(cases):
 
 
 def verify_many(claims: Sequence[tuple], budget: float | None = DEFAULT_BUDGET,
-                workers: int | None = None) -> list[Verdict]:
+                workers: int | None = None, cache=None) -> list[Verdict]:
     """Decide several :func:`claim` packages, up to ``workers`` at once (default: the CPU
-    count), each in its own forked process under its own ``budget``.
+    count), in forked checker processes, each claim under its own ``budget``.  ``cache`` (a
+    :class:`symbolic.cache.VerdictCache`) supplies the verdicts it holds and keeps the new
+    certain ones.
 
     >>> import sympy as sp
     >>> a = sp.Symbol('a', positive=True)
     >>> [v.status for v in verify_many([claim(sp.log(a**2), 2*sp.log(a)), claim(a, a + 1)])]
     ['proved', 'failed']
     """
+    return [verdict for verdict, _ in decide(claims, budget, workers, cache)]
+
+
+def decide(claims: Sequence[tuple], budget: float | None = DEFAULT_BUDGET,
+           workers: int | None = None, cache=None) -> list[tuple[Verdict, float | None]]:
+    """:func:`verify_many` with each verdict's checking time in seconds (``None`` when it came
+    from ``cache``)."""
     if budget is not None:
         if isinstance(budget, bool) or not isinstance(budget, (int, float)) \
                 or not math.isfinite(budget) or not 0 < budget <= MAX_BUDGET:
             raise ValueError(f"budget must be a number of seconds in (0, {MAX_BUDGET:g}] or None, "
                              f"not {budget!r}")
     claims = list(claims)
-    try:
-        ctx = multiprocessing.get_context("fork")
-    except ValueError:                       # no fork on this platform: run unguarded
-        ctx = None
-    if budget is None or ctx is None:
-        return [_decide(*job) for job in claims]
-    return _run_budgeted(ctx, claims, budget, workers or os.cpu_count() or 1)
+    found = cache.get_many(claims, budget) if cache is not None else [None] * len(claims)
+    todo = [k for k, verdict in enumerate(found) if verdict is None]
+    fresh = _decide_all([claims[k] for k in todo], budget, workers or os.cpu_count() or 1)
+    out = [(verdict, None) for verdict in found]
+    for k, result in zip(todo, fresh):
+        out[k] = result
+    if cache is not None:
+        cache.put_many([(claims[k], out[k][0]) for k in todo], budget)
+    return out
 
 
-# --------------------------------------------------------------------------- budget
-
-def _run_budgeted(ctx, claims, budget: float, workers: int) -> list[Verdict]:
-    """Fork one child per claim (at most ``workers`` alive), kill any that overruns."""
-    results: list = [None] * len(claims)
-    pending = list(range(len(claims)))
-    running: dict = {}                       # reader -> (index, child, deadline)
-    try:
-        while pending or running:
-            while pending and len(running) < workers:
-                index = pending.pop(0)
-                reader, writer = ctx.Pipe(duplex=False)
-                child = ctx.Process(target=_child, args=(claims[index], writer), daemon=True)
-                child.start()
-                writer.close()
-                running[reader] = (index, child, time.monotonic() + budget)
-            soonest = min(deadline for _, _, deadline in running.values())
-            ready = multiprocessing.connection.wait(list(running), max(0.0, soonest - time.monotonic()))
-            now = time.monotonic()
-            for reader in list(running):
-                index, child, deadline = running[reader]
-                if reader in ready:
-                    try:
-                        results[index] = reader.recv()
-                    except EOFError:
-                        results[index] = Verdict("unknown", "crash", detail="the checker process died")
-                elif now >= deadline:
-                    results[index] = Verdict("unknown", "budget",
-                                             detail=f"not decided within the budget of {budget:g} s")
-                else:
-                    continue
-                del running[reader]
-                reader.close()
-                if child.is_alive():
-                    child.kill()
-                child.join(timeout=1)
-    finally:
-        for reader, (_, child, _) in running.items():   # interrupted: leave no child behind
-            reader.close()
-            child.kill()
-    for result in results:
+def _decide_all(claims, budget, workers) -> list[tuple[Verdict, float]]:
+    """Fresh verdicts and their seconds; a badly posed claim re-raises its ``ClaimError`` here."""
+    if not claims:
+        return []
+    if budget is None or "fork" not in multiprocessing.get_all_start_methods():
+        out = []                               # no budget, or no fork on this platform: unguarded
+        for job in claims:
+            began = time.monotonic()
+            out.append((_decide(*job), time.monotonic() - began))
+        return out
+    results = workers_.run(_work, claims, budget, workers, start=timelimit.inside_checker)
+    out = []
+    for result, seconds in results:
         if isinstance(result, BaseException):
             raise result
-    return [r if isinstance(r, Verdict) else Verdict("unknown", "crash", detail=str(r)) for r in results]
+        if isinstance(result, workers_.Overrun):
+            result = Verdict("unknown", "budget", detail=f"not decided within the budget of {budget:g} s")
+        elif not isinstance(result, Verdict):
+            result = Verdict("unknown", "crash", detail="the checker process died")
+        out.append((result, seconds))
+    return out
 
 
-def _child(job, writer):
-    timelimit.inside_checker()
+def _work(job):
+    """One claim, decided inside a checker process; what it returns is sent to the parent."""
     try:
         result = _decide(*job)
     except ClaimError as exc:               # a badly posed claim: re-raised in the parent
-        result = exc
+        return exc
     except Exception as exc:                # a SymPy internal error is not a verdict
-        result = Verdict("unknown", "error", detail=f"{type(exc).__name__}: {exc}")
+        return Verdict("unknown", "error", detail=f"{type(exc).__name__}: {exc}")
     try:
-        writer.send(result)
+        pickle.dumps(result)
+        return result
     except Exception as exc:                # unpicklable residual: send it as text
-        writer.send(Verdict(result.status, result.method, residual=str(result.residual),
-                            counterexample=result.counterexample, values=result.values,
-                            detail=result.detail or str(exc)))
-    finally:
-        writer.close()
-        os._exit(0)                          # skip atexit handlers inherited from the parent
+        return Verdict(result.status, result.method, residual=str(result.residual),
+                       counterexample=result.counterexample, values=result.values,
+                       detail=result.detail or str(exc))
 
 
 # --------------------------------------------------------------------------- the ladder

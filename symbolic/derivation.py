@@ -32,10 +32,10 @@ from typing import Any, Mapping, Sequence
 
 import sympy as sp
 
-from .check import DEFAULT_BUDGET, RELATIONS, Verdict, claim, verify, verify_many, weakest
+from .check import DEFAULT_BUDGET, RELATIONS, Verdict, claim, decide, verify, weakest
 
 __all__ = ["Assumption", "Step", "Claim", "Goal", "Exhibit", "CrossCheck", "Section", "Derivation",
-           "CheckedDerivation", "symbol_assumptions", "result_to_json", "PARTS"]
+           "CheckedDerivation", "check_all", "symbol_assumptions", "result_to_json", "PARTS"]
 
 PARTS = ("main", "appendix")
 
@@ -317,17 +317,10 @@ class Derivation:
         return self.assumptions + symbol_assumptions(
             x for x in symbols if isinstance(x, sp.Symbol) and not isinstance(x, sp.Dummy))
 
-    def check(self, budget: float | None = DEFAULT_BUDGET, seed: int = 0) -> "CheckedDerivation":
-        """Verify every step and claim; return the immutable checked result."""
-        jobs = [claim(s.lhs, s.rhs, self.assumptions + s.assumptions, relation=s.relation,
-                      cases=s.cases, seed=seed) for s in self.steps]
-        jobs += [claim(c.lhs, c.rhs, self.assumptions, relation=c.relation, cases=c.cases, seed=seed)
-                 for c in self.claims]
-        verdicts = verify_many(jobs, budget=budget)          # steps are independent: in parallel
-        checked = CheckedDerivation(self, tuple(verdicts[:len(self.steps)]),
-                                    tuple(verdicts[len(self.steps):]))
-        object.__setattr__(self, "_last_check", checked)     # kept for display; not a field
-        return checked
+    def check(self, budget: float | None = DEFAULT_BUDGET, seed: int = 0, cache=None) -> "CheckedDerivation":
+        """Verify every step and claim; return the immutable checked result.  ``cache`` (a
+        :class:`symbolic.cache.VerdictCache`) supplies the verdicts it holds."""
+        return check_all([self], budget, seed, cache)[0]
 
     def checked_for_display(self) -> "CheckedDerivation":
         """The check a notebook shows: the latest :meth:`check` result, else one default check,
@@ -351,6 +344,9 @@ class CheckedDerivation:
     derivation: Derivation
     verdicts: tuple[Verdict, ...]
     claim_verdicts: tuple[Verdict, ...] = ()
+    # checking time of each step, then each claim (None: the verdict came from the cache);
+    # not compared, so a check and its cached replay are equal
+    seconds: tuple = field(default=(), compare=False)
 
     @property
     def goals_reached(self) -> bool:
@@ -406,11 +402,13 @@ class CheckedDerivation:
         start, stop = self.derivation.section_ranges()[index]
         return self.steps[start:stop]
 
-    def as_dict(self) -> dict:
-        """The JSON form of the design (version 1), for one derivation."""
+    def as_dict(self, timings: bool = False) -> dict:
+        """The JSON form of the design (version 1), for one derivation.  With ``timings``, each
+        step also has ``seconds``, its checking time (``null`` when its verdict came from the
+        cache); without, the JSON is the same byte for byte at every run."""
         d = self.derivation
         from .latex import expr_latex
-        return {
+        out = {
             "id": d.id,
             "title": d.title,
             "status": self.status,
@@ -429,6 +427,10 @@ class CheckedDerivation:
                               "passed": c.passed} for c in d.cross_checks],
             "results": {k: result_to_json(v) for k, v in d.results.items()},
         }
+        if timings:
+            for step, seconds in zip(out["steps"], self.seconds):
+                step["seconds"] = None if seconds is None else round(seconds, 3)
+        return out
 
     def _repr_markdown_(self):
         from .notebook import derivation_markdown
@@ -437,6 +439,26 @@ class CheckedDerivation:
     def _repr_latex_(self):
         from .latex import derivation_latex
         return derivation_latex(self)
+
+
+def check_all(derivations, budget: float | None = DEFAULT_BUDGET, seed: int = 0,
+              cache=None) -> list["CheckedDerivation"]:
+    """Check several derivations in one batch (the checker's processes stay busy from the first
+    step of the first to the last of the last); one :class:`CheckedDerivation` each."""
+    batches = [[claim(s.lhs, s.rhs, d.assumptions + s.assumptions, relation=s.relation, cases=s.cases,
+                      seed=seed) for s in d.steps]
+               + [claim(c.lhs, c.rhs, d.assumptions, relation=c.relation, cases=c.cases, seed=seed)
+                  for c in d.claims] for d in derivations]
+    decided = iter(decide([job for batch in batches for job in batch], budget=budget, cache=cache))
+    out = []
+    for d, batch in zip(derivations, batches):
+        mine = [next(decided) for _ in batch]
+        verdicts = tuple(verdict for verdict, _ in mine)
+        checked = CheckedDerivation(d, verdicts[:len(d.steps)], verdicts[len(d.steps):],
+                                    seconds=tuple(seconds for _, seconds in mine))
+        object.__setattr__(d, "_last_check", checked)        # kept for display; not a field
+        out.append(checked)
+    return out
 
 
 _SYMBOL = {"==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}

@@ -290,293 +290,301 @@ class _ParseProblem(ValueError):
     """An expression that cannot be read (without file and line: the reader adds them)."""
 
 
+class _Assembly:
+    """SymPy's Lark transformer, extended: the flat terms of our grammar are assembled
+    here (implicit multiplication, functions without parentheses, operators that take
+    the rest of the term, declared functions applied to their arguments)."""
+
+    def __init__(self, functions: frozenset):
+        super().__init__(visit_tokens=False)
+        self.functions = functions
+
+    # ---- leaves
+    def number(self, c):
+        text = str(c[0])
+        return _Part("value", sp.Rational(text) if "." in text else sp.Integer(text))
+
+    def symbol(self, c):
+        name = symbol_name(str(c[0]))
+        if name == "e":
+            return _Part("value", sp.E)
+        if name == "pi":
+            return _Part("value", sp.pi)
+        return _Part("symbol", sp.Symbol(name))
+
+    def infinity(self, c):
+        return _Part("value", sp.oo)
+
+    def _leaf(self, tok):
+        if isinstance(tok, _Part):
+            return self._close(tok)
+        if isinstance(tok, sp.Basic):
+            return tok
+        text = str(tok)
+        if tok.type == "DIGIT1":
+            return sp.Integer(text)
+        if tok.type == "INFTY":
+            return sp.oo
+        if tok.type == "SYMBOL":
+            return self.symbol([tok]).value
+        raise _ParseProblem(f"unexpected {text!r}")
+
+    def _close(self, part):
+        if part.kind in ("value", "symbol"):
+            return part.value
+        if part.kind == "group":
+            args = part.value
+            if len(args) != 1:
+                raise _ParseProblem("a list (a, b) that is not the arguments of a declared function")
+            return args[0] if part.extra is None else sp.Pow(args[0], part.extra)
+        raise _ParseProblem(f"{part.kind} without an argument")
+
+    # ---- groups and closed items
+    def group(self, c):
+        return _Part("value", c[0])
+
+    def paren(self, c):
+        return _Part("group", [x for x in c if not (hasattr(x, "type") and x.type == "COMMA")])
+
+    def abs(self, c):
+        return _Part("value", sp.Abs(c[0]))
+
+    fracarg = lambda self, c: self._leaf(c[0])       # noqa: E731
+    sup = lambda self, c: self._leaf(c[0])           # noqa: E731
+    bound = lambda self, c: self._leaf(c[0])         # noqa: E731
+
+    def frac(self, c):
+        return _Part("value", sp.Mul(c[1], sp.Pow(c[2], -1)))
+
+    def binom(self, c):
+        return _Part("value", sp.binomial(c[1], c[2]))
+
+    def sqrt(self, c):
+        if len(c) == 3:
+            return _Part("value", sp.root(c[2], c[1]))
+        return _Part("value", sp.sqrt(c[1]))
+
+    def maxmin(self, c):
+        f = sp.Max if str(c[0]) == r"\max" else sp.Min
+        return _Part("value", f(*c[1].value))
+
+    def power(self, c):
+        part = c[0]
+        rest = list(c[1:])
+        exponent, bang = None, False
+        while rest:
+            tok = rest.pop(0)
+            if hasattr(tok, "type") and tok.type == "CARET":
+                exponent = rest.pop(0)
+            elif hasattr(tok, "type") and tok.type == "BANG":
+                bang = True
+        if part.kind == "group" and exponent is not None and not bang:
+            return _Part("group", part.value, exponent)
+        if exponent is None and not bang:
+            return part
+        value = self._close(part)
+        if exponent is not None:
+            value = sp.exp(exponent) if value == sp.E else sp.Pow(value, exponent)
+        if bang:
+            value = sp.factorial(value)
+        return _Part("value", value)
+
+    # ---- functions and operators
+    def func_head(self, c):
+        name = str(c[0]).lstrip("\\")
+        base_, exponent = None, None
+        rest = list(c[1:])
+        while rest:
+            tok = rest.pop(0)
+            if hasattr(tok, "type") and tok.type == "CARET":
+                exponent = rest.pop(0)
+            else:
+                base_ = tok
+        return _Part("func", name, (base_, exponent))
+
+    def sum_op(self, c):
+        var, low, high = c[1]
+        return _Part("bigop", lambda body: sp.Sum(body, (var, low, high)))
+
+    def prod_op(self, c):
+        var, low, high = c[1]
+        return _Part("bigop", lambda body: sp.Product(body, (var, low, high)))
+
+    def index_range(self, c):
+        c = [x for x in c if not (hasattr(x, "type") and x.type == "CARET")]
+        if hasattr(c[0], "type") and c[0].type == "SYMBOL":      # _{k=a}^{b}
+            var, low, high = c[0], c[1], c[2]
+        else:                                                   # ^{b}_{k=a}
+            high, var, low = c[0], c[1], c[2]
+        return (self.symbol([var]).value, low, high)
+
+    def point(self, c):
+        return (c[0], "+-")
+
+    def one_sided(self, c):
+        signs = [str(x) for x in c[1:] if hasattr(x, "type") and x.type in ("ADD", "SUB")]
+        return (c[0], signs[-1])
+
+    def lim_op(self, c):
+        var = self.symbol([c[1]]).value
+        where, direction = c[3]
+        if where in (sp.oo, -sp.oo):
+            direction = "-" if where == sp.oo else "+"
+        return _Part("bigop", lambda body: sp.Limit(body, var, where, direction))
+
+    def _order(self, toks):
+        digits = [int(str(t)) for t in toks if hasattr(t, "type") and t.type == "DIGIT1"]
+        return digits[0] if digits else 1
+
+    def deriv_op(self, c):
+        var = self.symbol([next(t for t in c if hasattr(t, "type") and t.type == "SYMBOL")]).value
+        n = self._order(c)
+        return _Part("bigop", lambda body: sp.Derivative(body, (var, n)))
+
+    def deriv_frac(self, c):
+        var = self.symbol([c[-1]]).value
+        body = c[2]
+        if isinstance(body, sp.Symbol) and body.name in self.functions:
+            body = sp.Function(body.name)(var)
+        return _Part("value", sp.Derivative(body, var))
+
+    def nabla_op(self, c):
+        var = self.symbol([c[-1]]).value
+        return _Part("bigop", lambda body: sp.Derivative(body, var))
+
+    def lower_upper(self, c):
+        c = [x for x in c if not (hasattr(x, "type") and x.type == "CARET")]
+        return (c[0], c[1])
+
+    def upper_lower(self, c):
+        c = [x for x in c if not (hasattr(x, "type") and x.type == "CARET")]
+        return (c[1], c[0])
+
+    def integral(self, c):
+        c = list(c[1:])                                 # drop \int
+        var = self.symbol([c[-1]]).value
+        c = c[:-2]                                      # drop d x
+        bounds = c.pop(0) if c and isinstance(c[0], tuple) else (-sp.oo, sp.oo)
+        body = c[0] if c else sp.Integer(1)
+        return _Part("value", sp.Integral(body, (var, bounds[0], bounds[1])))
+
+    # ---- sums and terms
+    def mulop(self, c):
+        return _Part("op", "*" if c[0].type == "MUL" else "/")
+
+    def sign(self, c):
+        return str(c[0])
+
+    def expr(self, c):
+        total, sign = sp.Integer(0), "+"
+        for x in c:
+            if isinstance(x, str):
+                sign = x
+            else:
+                total = total + (-x if sign == "-" else x)
+                sign = "+"
+        return total
+
+    def start(self, c):
+        return c[0]
+
+    def term(self, c):
+        return self._assemble(list(c))
+
+    def _assemble(self, parts):
+        if not parts:
+            raise _ParseProblem("an operator without an operand")
+        # declared functions applied to the group that follows them
+        out = []
+        for part in parts:
+            if part.kind == "group" and out and out[-1].kind == "symbol" \
+                    and out[-1].value.name in self.functions:
+                f = sp.Function(out[-1].value.name)(*part.value)
+                out[-1] = _Part("fvalue", f if part.extra is None else sp.Pow(f, part.extra))
+            else:
+                out.append(part)
+        parts = out
+        # an operator (sum, limit, derivative) takes the rest of the term
+        for i, part in enumerate(parts):
+            if part.kind == "bigop":
+                body = self._assemble(parts[i + 1:])
+                value = _Part("fvalue", part.value(body))
+                return self._assemble(parts[:i] + [value]) if i else value.value
+        # functions without parentheses, innermost (rightmost) first
+        i = len(parts) - 1
+        while i >= 0:
+            if parts[i].kind == "func":
+                nxt = i + 1
+                if nxt < len(parts) and parts[nxt].kind in ("group", "fvalue"):
+                    arg = parts[nxt].value[0] if parts[nxt].kind == "group" and \
+                        len(parts[nxt].value) == 1 else None
+                    if parts[nxt].kind == "fvalue":
+                        arg = parts[nxt].value
+                    if arg is None:
+                        raise _ParseProblem(f"\\{parts[i].value} of a list")
+                    end = nxt + 1
+                    post = parts[nxt].extra if parts[nxt].kind == "group" else None
+                else:
+                    end = nxt
+                    while end < len(parts) and parts[end].kind in ("value", "symbol", "group"):
+                        end += 1
+                    if end == nxt:
+                        raise _ParseProblem(f"\\{parts[i].value} without an argument")
+                    arg = sp.Mul(*[self._close(p) for p in parts[nxt:end]])
+                    post = None
+                value = self._apply(parts[i].value, parts[i].extra, arg)
+                if post is not None:
+                    value = sp.Pow(value, post)
+                parts = parts[:i] + [_Part("fvalue", value)] + parts[end:]
+            i -= 1
+        # products and quotients, left to right
+        result, op = None, "*"
+        for part in parts:
+            if part.kind == "op":
+                if result is None or op != "*" and op is not None and parts.index(part) == 0:
+                    raise _ParseProblem("an operator without an operand")
+                op = part.value
+                continue
+            value = part.value if part.kind == "fvalue" else self._close(part)
+            if result is None:
+                result = value
+            elif op == "/":
+                result = sp.Mul(result, sp.Pow(value, -1))
+            else:
+                result = sp.Mul(result, value)
+            op = "*"
+        if result is None or parts[-1].kind == "op":
+            raise _ParseProblem("an operator without an operand")
+        return result
+
+    def _apply(self, name, extra, arg):
+        base_, exponent = extra
+        table = {"log": sp.log, "ln": sp.log, "exp": sp.exp, "sin": sp.sin, "cos": sp.cos,
+                 "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc, "sinh": sp.sinh,
+                 "cosh": sp.cosh, "tanh": sp.tanh, "arcsin": sp.asin, "arccos": sp.acos,
+                 "arctan": sp.atan, "det": lambda a: a, "tr": lambda a: a}
+        if name == "lg":
+            value = sp.log(arg, 10)
+        elif name == "log" and base_ is not None:
+            value = sp.log(arg, base_)
+        else:
+            value = table[name](arg)
+        if exponent is not None:
+            value = sp.Pow(value, exponent)
+        return value
+
+
 @functools.lru_cache(maxsize=64)
 def _make_transformer(functions: frozenset):
-    base = _lark_base()
+    """SymPy's Lark transformer with :class:`_Assembly` mixed in, for the declared ``functions``."""
+    return _transformer_class()(functions)
 
-    class _Transformer(base):
-        """SymPy's Lark transformer, extended: the flat terms of our grammar are assembled
-        here (implicit multiplication, functions without parentheses, operators that take
-        the rest of the term, declared functions applied to their arguments)."""
 
-        def __init__(self):
-            super().__init__(visit_tokens=False)
-
-        # ---- leaves
-        def number(self, c):
-            text = str(c[0])
-            return _Part("value", sp.Rational(text) if "." in text else sp.Integer(text))
-
-        def symbol(self, c):
-            name = symbol_name(str(c[0]))
-            if name == "e":
-                return _Part("value", sp.E)
-            if name == "pi":
-                return _Part("value", sp.pi)
-            return _Part("symbol", sp.Symbol(name))
-
-        def infinity(self, c):
-            return _Part("value", sp.oo)
-
-        def _leaf(self, tok):
-            if isinstance(tok, _Part):
-                return self._close(tok)
-            if isinstance(tok, sp.Basic):
-                return tok
-            text = str(tok)
-            if tok.type == "DIGIT1":
-                return sp.Integer(text)
-            if tok.type == "INFTY":
-                return sp.oo
-            if tok.type == "SYMBOL":
-                return self.symbol([tok]).value
-            raise _ParseProblem(f"unexpected {text!r}")
-
-        def _close(self, part):
-            if part.kind in ("value", "symbol"):
-                return part.value
-            if part.kind == "group":
-                args = part.value
-                if len(args) != 1:
-                    raise _ParseProblem("a list (a, b) that is not the arguments of a declared function")
-                return args[0] if part.extra is None else sp.Pow(args[0], part.extra)
-            raise _ParseProblem(f"{part.kind} without an argument")
-
-        # ---- groups and closed items
-        def group(self, c):
-            return _Part("value", c[0])
-
-        def paren(self, c):
-            return _Part("group", [x for x in c if not (hasattr(x, "type") and x.type == "COMMA")])
-
-        def abs(self, c):
-            return _Part("value", sp.Abs(c[0]))
-
-        fracarg = lambda self, c: self._leaf(c[0])       # noqa: E731
-        sup = lambda self, c: self._leaf(c[0])           # noqa: E731
-        bound = lambda self, c: self._leaf(c[0])         # noqa: E731
-
-        def frac(self, c):
-            return _Part("value", sp.Mul(c[1], sp.Pow(c[2], -1)))
-
-        def binom(self, c):
-            return _Part("value", sp.binomial(c[1], c[2]))
-
-        def sqrt(self, c):
-            if len(c) == 3:
-                return _Part("value", sp.root(c[2], c[1]))
-            return _Part("value", sp.sqrt(c[1]))
-
-        def maxmin(self, c):
-            f = sp.Max if str(c[0]) == r"\max" else sp.Min
-            return _Part("value", f(*c[1].value))
-
-        def power(self, c):
-            part = c[0]
-            rest = list(c[1:])
-            exponent, bang = None, False
-            while rest:
-                tok = rest.pop(0)
-                if hasattr(tok, "type") and tok.type == "CARET":
-                    exponent = rest.pop(0)
-                elif hasattr(tok, "type") and tok.type == "BANG":
-                    bang = True
-            if part.kind == "group" and exponent is not None and not bang:
-                return _Part("group", part.value, exponent)
-            if exponent is None and not bang:
-                return part
-            value = self._close(part)
-            if exponent is not None:
-                value = sp.exp(exponent) if value == sp.E else sp.Pow(value, exponent)
-            if bang:
-                value = sp.factorial(value)
-            return _Part("value", value)
-
-        # ---- functions and operators
-        def func_head(self, c):
-            name = str(c[0]).lstrip("\\")
-            base_, exponent = None, None
-            rest = list(c[1:])
-            while rest:
-                tok = rest.pop(0)
-                if hasattr(tok, "type") and tok.type == "CARET":
-                    exponent = rest.pop(0)
-                else:
-                    base_ = tok
-            return _Part("func", name, (base_, exponent))
-
-        def sum_op(self, c):
-            var, low, high = c[1]
-            return _Part("bigop", lambda body: sp.Sum(body, (var, low, high)))
-
-        def prod_op(self, c):
-            var, low, high = c[1]
-            return _Part("bigop", lambda body: sp.Product(body, (var, low, high)))
-
-        def index_range(self, c):
-            c = [x for x in c if not (hasattr(x, "type") and x.type == "CARET")]
-            if hasattr(c[0], "type") and c[0].type == "SYMBOL":      # _{k=a}^{b}
-                var, low, high = c[0], c[1], c[2]
-            else:                                                   # ^{b}_{k=a}
-                high, var, low = c[0], c[1], c[2]
-            return (self.symbol([var]).value, low, high)
-
-        def point(self, c):
-            return (c[0], "+-")
-
-        def one_sided(self, c):
-            signs = [str(x) for x in c[1:] if hasattr(x, "type") and x.type in ("ADD", "SUB")]
-            return (c[0], signs[-1])
-
-        def lim_op(self, c):
-            var = self.symbol([c[1]]).value
-            where, direction = c[3]
-            if where in (sp.oo, -sp.oo):
-                direction = "-" if where == sp.oo else "+"
-            return _Part("bigop", lambda body: sp.Limit(body, var, where, direction))
-
-        def _order(self, toks):
-            digits = [int(str(t)) for t in toks if hasattr(t, "type") and t.type == "DIGIT1"]
-            return digits[0] if digits else 1
-
-        def deriv_op(self, c):
-            var = self.symbol([next(t for t in c if hasattr(t, "type") and t.type == "SYMBOL")]).value
-            n = self._order(c)
-            return _Part("bigop", lambda body: sp.Derivative(body, (var, n)))
-
-        def deriv_frac(self, c):
-            var = self.symbol([c[-1]]).value
-            body = c[2]
-            if isinstance(body, sp.Symbol) and body.name in functions:
-                body = sp.Function(body.name)(var)
-            return _Part("value", sp.Derivative(body, var))
-
-        def nabla_op(self, c):
-            var = self.symbol([c[-1]]).value
-            return _Part("bigop", lambda body: sp.Derivative(body, var))
-
-        def lower_upper(self, c):
-            c = [x for x in c if not (hasattr(x, "type") and x.type == "CARET")]
-            return (c[0], c[1])
-
-        def upper_lower(self, c):
-            c = [x for x in c if not (hasattr(x, "type") and x.type == "CARET")]
-            return (c[1], c[0])
-
-        def integral(self, c):
-            c = list(c[1:])                                 # drop \int
-            var = self.symbol([c[-1]]).value
-            c = c[:-2]                                      # drop d x
-            bounds = c.pop(0) if c and isinstance(c[0], tuple) else (-sp.oo, sp.oo)
-            body = c[0] if c else sp.Integer(1)
-            return _Part("value", sp.Integral(body, (var, bounds[0], bounds[1])))
-
-        # ---- sums and terms
-        def mulop(self, c):
-            return _Part("op", "*" if c[0].type == "MUL" else "/")
-
-        def sign(self, c):
-            return str(c[0])
-
-        def expr(self, c):
-            total, sign = sp.Integer(0), "+"
-            for x in c:
-                if isinstance(x, str):
-                    sign = x
-                else:
-                    total = total + (-x if sign == "-" else x)
-                    sign = "+"
-            return total
-
-        def start(self, c):
-            return c[0]
-
-        def term(self, c):
-            return self._assemble(list(c))
-
-        def _assemble(self, parts):
-            if not parts:
-                raise _ParseProblem("an operator without an operand")
-            # declared functions applied to the group that follows them
-            out = []
-            for part in parts:
-                if part.kind == "group" and out and out[-1].kind == "symbol" \
-                        and out[-1].value.name in functions:
-                    f = sp.Function(out[-1].value.name)(*part.value)
-                    out[-1] = _Part("fvalue", f if part.extra is None else sp.Pow(f, part.extra))
-                else:
-                    out.append(part)
-            parts = out
-            # an operator (sum, limit, derivative) takes the rest of the term
-            for i, part in enumerate(parts):
-                if part.kind == "bigop":
-                    body = self._assemble(parts[i + 1:])
-                    value = _Part("fvalue", part.value(body))
-                    return self._assemble(parts[:i] + [value]) if i else value.value
-            # functions without parentheses, innermost (rightmost) first
-            i = len(parts) - 1
-            while i >= 0:
-                if parts[i].kind == "func":
-                    nxt = i + 1
-                    if nxt < len(parts) and parts[nxt].kind in ("group", "fvalue"):
-                        arg = parts[nxt].value[0] if parts[nxt].kind == "group" and \
-                            len(parts[nxt].value) == 1 else None
-                        if parts[nxt].kind == "fvalue":
-                            arg = parts[nxt].value
-                        if arg is None:
-                            raise _ParseProblem(f"\\{parts[i].value} of a list")
-                        end = nxt + 1
-                        post = parts[nxt].extra if parts[nxt].kind == "group" else None
-                    else:
-                        end = nxt
-                        while end < len(parts) and parts[end].kind in ("value", "symbol", "group"):
-                            end += 1
-                        if end == nxt:
-                            raise _ParseProblem(f"\\{parts[i].value} without an argument")
-                        arg = sp.Mul(*[self._close(p) for p in parts[nxt:end]])
-                        post = None
-                    value = self._apply(parts[i].value, parts[i].extra, arg)
-                    if post is not None:
-                        value = sp.Pow(value, post)
-                    parts = parts[:i] + [_Part("fvalue", value)] + parts[end:]
-                i -= 1
-            # products and quotients, left to right
-            result, op = None, "*"
-            for part in parts:
-                if part.kind == "op":
-                    if result is None or op != "*" and op is not None and parts.index(part) == 0:
-                        raise _ParseProblem("an operator without an operand")
-                    op = part.value
-                    continue
-                value = part.value if part.kind == "fvalue" else self._close(part)
-                if result is None:
-                    result = value
-                elif op == "/":
-                    result = sp.Mul(result, sp.Pow(value, -1))
-                else:
-                    result = sp.Mul(result, value)
-                op = "*"
-            if result is None or parts[-1].kind == "op":
-                raise _ParseProblem("an operator without an operand")
-            return result
-
-        def _apply(self, name, extra, arg):
-            base_, exponent = extra
-            table = {"log": sp.log, "ln": sp.log, "exp": sp.exp, "sin": sp.sin, "cos": sp.cos,
-                     "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc, "sinh": sp.sinh,
-                     "cosh": sp.cosh, "tanh": sp.tanh, "arcsin": sp.asin, "arccos": sp.acos,
-                     "arctan": sp.atan, "det": lambda a: a, "tr": lambda a: a}
-            if name == "lg":
-                value = sp.log(arg, 10)
-            elif name == "log" and base_ is not None:
-                value = sp.log(arg, base_)
-            else:
-                value = table[name](arg)
-            if exponent is not None:
-                value = sp.Pow(value, exponent)
-            return value
-
-    return _Transformer()
+@functools.lru_cache(maxsize=1)
+def _transformer_class():
+    class _Transformer(_Assembly, _lark_base()):       # the base is loaded on first use
+        pass
+    return _Transformer
 
 
 # --------------------------------------------------------------------------- normalising
@@ -798,48 +806,74 @@ def read_text(text: str, name: str = "<string>", kind: str | None = None) -> Sol
     clean, decl_lines = _strip_comments(text, kind, name)
     decl = _declarations(decl_lines, name)
     displays = _displays(clean, name)
-    raw_steps = []                         # (line, relation, lhs (tex, pos), rhs (tex, pos), display, row)
-    last = None                            # (tex, offset) of the last expression read
+    raw_steps = _raw_steps(clean, displays, name)
+    exprs = _parse_sides(raw_steps, frozenset(decl.functions), clean, name)
+    symbols, inferred = _symbols(exprs, decl)
+    steps = [_step(name, raw, pair, symbols) for raw, pair in zip(raw_steps, exprs)]
+    decl.conditions = [c.xreplace(symbols) for c in decl.conditions]
+    declared = decl.real | decl.integer | decl.positive
+    used = sorted({s.name for e in exprs for side in e for s in side.free_symbols} |
+                  {s.name for c in decl.conditions for s in c.free_symbols})
+    undeclared = [n for n in used if n not in declared and n not in inferred]
+    return Solution(name, kind, steps, decl, undeclared, inferred, displays, text)
+
+
+class _Cursor:
+    """Where reading stands: the last expression of the previous row, and the last one read
+    ((tex, offset) pairs), so that a row may continue or start from them."""
+
+    def __init__(self):
+        self.previous_row = self.last = None
+
+
+def _raw_steps(clean, displays, name) -> list:
+    """Every relation of every display row, as ``[line, relation, lhs, rhs, display, row]``
+    with each side a (tex, offset) pair; ``displays`` gains each display's rows."""
+    raw_steps, cursor = [], _Cursor()
     for d_index, (start, end, env) in enumerate(displays):
         body = clean[:start] + re.sub(r"\\(begin|end)\s*\{(split|aligned|gathered|multlined)\}(\{[^}]*\})?",
                                       lambda m: " " * len(m.group(0)), clean[start:end]) + clean[end:]
-        prev_row_last = None
+        cursor.previous_row = None
         rows = _rows(body, start, end)
         displays[d_index] = (start, end, env, rows)
         for r_index, (rs, re_) in enumerate(rows):
-            pieces = _scan_row(body, rs, re_)
-            exprs = [(body[p[1]:p[2]], p[1]) for p in pieces if p[0] == "expr"]
-            rels = [p for p in pieces if p[0] == "rel"]
-            first_tex = exprs[0][0]
-            if not _normalise(first_tex) and not rels:
-                continue                                           # an empty row
-            if _normalise(first_tex) and not rels and prev_row_last is not None and \
-                    _starts_with_operator(first_tex):
-                # a continuation of the expression above (a long sum broken across rows)
-                joined = (prev_row_last[0] + " " + first_tex, prev_row_last[1])
-                _replace_last(raw_steps, prev_row_last, joined)
-                prev_row_last = last = joined
-                continue
-            if _normalise(first_tex) and rels == []:
-                prev_row_last = last = (first_tex, exprs[0][1])
-                continue
-            if _normalise(first_tex) and prev_row_last is not None and _starts_with_operator(first_tex):
-                joined = (prev_row_last[0] + " " + first_tex, prev_row_last[1])
-                _replace_last(raw_steps, prev_row_last, joined)
-                exprs[0] = joined
-            current = exprs[0] if _normalise(first_tex) else (prev_row_last or last)
-            if current is None:
-                raise ReadError(name, _line_of(clean, rels[0][1]),
-                                f"{rels[0][3]} has no left-hand side")
-            for rel, rhs in zip(rels, exprs[1:]):
-                if not _normalise(rhs[0]):
-                    raise ReadError(name, _line_of(clean, rel[1]), f"nothing on the right of {rel[3]}")
-                if rel[3] in RELATIONS and current is not None:
-                    raw_steps.append([_line_of(clean, rel[1]), RELATIONS[rel[3]], current, rhs,
-                                      d_index, r_index])
-                current = rhs
-            prev_row_last = last = current
-    functions = frozenset(decl.functions)
+            _read_row(body, rs, re_, cursor, raw_steps, clean, name, (d_index, r_index))
+    return raw_steps
+
+
+def _read_row(body, rs, re_, cursor, raw_steps, clean, name, where) -> None:
+    """The relations of one row, appended to ``raw_steps``; ``cursor`` moves on."""
+    pieces = _scan_row(body, rs, re_)
+    exprs = [(body[p[1]:p[2]], p[1]) for p in pieces if p[0] == "expr"]
+    rels = [p for p in pieces if p[0] == "rel"]
+    first_tex = exprs[0][0]
+    if not _normalise(first_tex) and not rels:
+        return                                                     # an empty row
+    continues = _normalise(first_tex) and cursor.previous_row is not None and _starts_with_operator(first_tex)
+    if continues:              # a continuation of the expression above (a long sum broken across rows)
+        joined = (cursor.previous_row[0] + " " + first_tex, cursor.previous_row[1])
+        _replace_last(raw_steps, cursor.previous_row, joined)
+        if not rels:
+            cursor.previous_row = cursor.last = joined
+            return
+        exprs[0] = joined
+    elif _normalise(first_tex) and not rels:
+        cursor.previous_row = cursor.last = (first_tex, exprs[0][1])
+        return
+    current = exprs[0] if _normalise(first_tex) else (cursor.previous_row or cursor.last)
+    if current is None:
+        raise ReadError(name, _line_of(clean, rels[0][1]), f"{rels[0][3]} has no left-hand side")
+    for rel, rhs in zip(rels, exprs[1:]):
+        if not _normalise(rhs[0]):
+            raise ReadError(name, _line_of(clean, rel[1]), f"nothing on the right of {rel[3]}")
+        if rel[3] in RELATIONS and current is not None:
+            raw_steps.append([_line_of(clean, rel[1]), RELATIONS[rel[3]], current, rhs, *where])
+        current = rhs
+    cursor.previous_row = cursor.last = current
+
+
+def _parse_sides(raw_steps, functions, clean, name) -> list:
+    """Both sides of every raw step as SymPy expressions (each distinct text parsed once)."""
     parsed = {}
 
     def parse(item):
@@ -851,21 +885,17 @@ def read_text(text: str, name: str = "<string>", kind: str | None = None) -> Sol
                 raise ReadError(name, _line_of(clean, pos + len(tex) - len(tex.lstrip())), str(exc)) from None
         return parsed[tex]
 
-    exprs = [(parse(lhs), parse(rhs)) for _, _, lhs, rhs, _, _ in raw_steps]
-    symbols, inferred = _symbols(exprs, decl)
-    steps = []
-    for (line, relation, lhs, rhs, d_index, r_index), (a, b) in zip(raw_steps, exprs):
-        a, b = a.xreplace(symbols), b.xreplace(symbols)
-        if isinstance(b, sp.Limit) and not isinstance(a, sp.Limit):   # "= \lim ..." on the right
-            a, b, relation = b, a, _FLIP[relation]
-            lhs, rhs = rhs, lhs
-        steps.append(Step(name, line, relation, _shown(lhs[0]), _shown(rhs[0]), a, b, d_index, r_index))
-    decl.conditions = [c.xreplace(symbols) for c in decl.conditions]
-    declared = decl.real | decl.integer | decl.positive
-    used = sorted({s.name for e in exprs for side in e for s in side.free_symbols} |
-                  {s.name for c in decl.conditions for s in c.free_symbols})
-    undeclared = [n for n in used if n not in declared and n not in inferred]
-    return Solution(name, kind, steps, decl, undeclared, inferred, displays, text)
+    return [(parse(lhs), parse(rhs)) for _, _, lhs, rhs, _, _ in raw_steps]
+
+
+def _step(name, raw, pair, symbols) -> Step:
+    """One read step, its symbols replaced by the declared ones; a limit on the right moves left."""
+    line, relation, lhs, rhs, d_index, r_index = raw
+    a, b = pair[0].xreplace(symbols), pair[1].xreplace(symbols)
+    if isinstance(b, sp.Limit) and not isinstance(a, sp.Limit):       # "= \lim ..." on the right
+        a, b, relation = b, a, _FLIP[relation]
+        lhs, rhs = rhs, lhs
+    return Step(name, line, relation, _shown(lhs[0]), _shown(rhs[0]), a, b, d_index, r_index)
 
 
 def _replace_last(raw_steps, old, new):

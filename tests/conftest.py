@@ -1,10 +1,21 @@
-"""Shared test helpers: a named numeric tolerance and a LaTeX compiler."""
+"""Shared test helpers: a named numeric tolerance and a LaTeX compiler.  Every test gets a
+cache folder of its own (``XDG_CACHE_HOME``): never the user's real cache, and no verdict or
+replayed command leaks from one test into another."""
 import os
 import shutil
 import subprocess
+import tempfile
 
 import mpmath
 import pytest
+
+# for subprocesses whose environment a module copies when it is imported
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="dgm-proofs-tests-")
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
 
 
 def close(a, b, digits=20):

@@ -405,7 +405,8 @@ def test_an_interrupt_while_the_outputs_move_into_place_waits_for_the_whole_set(
             os.kill(os.getpid(), signal.SIGINT)       # Ctrl-C between the moves
             real(a, b)
         output.os.replace = replace
-        sys.exit(main({FAST + ["--json", str(out_dir / "r.json"), "--latex", str(out_dir / "tex")]!r}))
+        # (no cache: its own atomic writes would take the interrupt before the outputs do)
+        sys.exit(main({FAST + ["--no-cache", "--json", str(out_dir / "r.json"), "--latex", str(out_dir / "tex")]!r}))
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
                             env=ENV, timeout=300)
