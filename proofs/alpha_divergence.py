@@ -275,24 +275,45 @@ def remainder(context) -> Section:
     return Section(T("remainder_heading"), part="appendix", steps=steps, notes=[T("remainder_note")])
 
 
-def _lhopital_steps(c, point):
-    at_point, derivative, derivative_value, quotient, kl, first = al.lhopital_forms(c, point)
-    density, powers = ("p", "p^1 q^0 = p") if point == 1 else ("q", "p^0 q^1 = q")
-    return [Step(at_point, 0, T("lhopital_vanish", point=point, density=density),
-                 cases=[{c.integral(first): 1}]),
-            Step(derivative, derivative_value, T("lhopital_leibniz")),
-            Step(quotient, kl, T("lhopital_rule", point=point, slope=-2 * point, powers=powers),
-                 lhs_tex=rf"\frac{{N'({point})}}{{M'({point})}}")], Goal(quotient, kl)
+NUMERATOR = r"4\Bigl(1 - \int p^{a} q^{b}\,dx\Bigr)"
+
+
+def _lhopital_vanish(c, point):
+    at_point, _, _, _, _, first = al.lhopital_forms(c, point)
+    density = "p" if point == 1 else "q"
+    return Step(at_point, 0, T("lhopital_vanish", point=point, density=density), cases=[{c.integral(first): 1}],
+                lhs_tex=rf"N({point}) = 4\Bigl(1 - \int {density}\,dx\Bigr)")
+
+
+def _lhopital_rule(c, point):
+    _, _, _, quotient, kl, _ = al.lhopital_forms(c, point)
+    powers = "p^1 q^0 = p" if point == 1 else "p^0 q^1 = q"
+    return Step(quotient, kl, T("lhopital_rule", point=point, slope=-2 * point, powers=powers),
+                lhs_tex=rf"\frac{{N'({point})}}{{M'({point})}}",
+                rhs_tex=KL_PQ if point == 1 else KL_QP), Goal(quotient, kl)
 
 
 def lhopital(context) -> Section:
     """Appendix C: the second route, L'Hôpital's rule at alpha = 1 and alpha = -1."""
     c = context.c
-    plus, goal_plus = _lhopital_steps(c, 1)
-    minus, goal_minus = _lhopital_steps(c, -1)
-    return Section(T("lhopital_heading"), part="appendix", steps=short_steps(plus + minus, c),
+    _, derivative, derivative_value, _, _, _ = al.lhopital_forms(c, 1)
+    (plus, goal_plus), (minus, goal_minus) = _lhopital_rule(c, 1), _lhopital_rule(c, -1)
+    steps = [_lhopital_vanish(c, 1), _lhopital_vanish(c, -1),
+             Step(derivative, derivative_value, T("lhopital_leibniz"),
+                  lhs_tex=r"N'(\alpha) = \frac{\partial}{\partial\alpha}\," + NUMERATOR,
+                  rhs_tex=r"-2\int p^{a} q^{b}\ln\frac{p}{q}\,dx"),
+             plus, minus]
+    return Section(T("lhopital_heading"), part="appendix", steps=steps,
                    goals=[goal_plus, goal_minus], notes=[T("lhopital_note")],
                    assumptions=[Assumption(T("assume_leibniz"))])
+
+
+def _special_tex(k: int, f: str, g: str):
+    """Printed sides of D_{k}, k = 3 or -3: the definition, after normalisation, the chi-square."""
+    ratio = rf"\int\frac{{{f}^2}}{{{g}}}\,dx"
+    return (rf"D_{{{k}}}(p\,\|\,q) = \tfrac12\Bigl({ratio} - 1\Bigr)",
+            rf"\tfrac12\Bigl({ratio} - 2\int {f}\,dx + \int {g}\,dx\Bigr)",
+            rf"\tfrac12\int\frac{{({f}-{g})^2}}{{{g}}}\,dx = \tfrac12\chi^2({f}\,\|\,{g})")
 
 
 def special_values(context) -> Section:
@@ -300,10 +321,15 @@ def special_values(context) -> Section:
     c = context.c
     both = [{c.integral(c.p): 1, c.integral(c.q): 1}]
     (d0, n0, hellinger), (d3, n3, chi_pq), (dm3, nm3, chi_qp) = al.special_values(c)
-    steps = [Step(d0, n0, T("special_zero"), cases=both), Step(n0, hellinger, T("special_hellinger")),
-             Step(d3, n3, T("special_three"), cases=both), Step(n3, chi_pq, T("special_chi", f="p", g="q")),
-             Step(dm3, nm3, T("special_minus_three"), cases=both),
-             Step(nm3, chi_qp, T("special_chi", f="q", g="p")),
+    plus, minus = _special_tex(3, "p", "q"), _special_tex(-3, "q", "p")
+    steps = [Step(d0, n0, T("special_zero"), cases=both,
+                  lhs_tex=r"D_0(p\,\|\,q) = 4\Bigl(1 - \int\sqrt{pq}\,dx\Bigr)",
+                  rhs_tex=r"2\int p\,dx + 2\int q\,dx - 4\int\sqrt{pq}\,dx"),
+             Step(n0, hellinger, T("special_hellinger"), rhs_tex=r"2\int\bigl(\sqrt p - \sqrt q\bigr)^2\,dx"),
+             Step(d3, n3, T("special_three"), cases=both, lhs_tex=plus[0], rhs_tex=plus[1]),
+             Step(n3, chi_pq, T("special_chi", f="p", g="q"), rhs_tex=plus[2]),
+             Step(dm3, nm3, T("special_minus_three"), cases=both, lhs_tex=minus[0], rhs_tex=minus[1]),
+             Step(nm3, chi_qp, T("special_chi", f="q", g="p"), rhs_tex=minus[2]),
              Step(c.definition(c.p, c.q, c.alpha), c.definition(c.q, c.p, -c.alpha), T("special_symmetry"),
                   lhs_tex=r"D_\alpha(p\,\|\,q)", rhs_tex=r"D_{-\alpha}(q\,\|\,p)")]
     return Section(T("special_heading"), part="appendix", steps=short_steps(steps, c),
@@ -318,9 +344,12 @@ def nonnegativity(context) -> Section:
     c = context.c
     sides, phi, t = al.nonnegativity_chain(c)
     a, _ = al.alpha_exponents(c.alpha)
+    pre = r"\frac{4}{1-\alpha^2}"
     steps = [Step(sides[0], sides[1], T("nonneg_normalisation"),
-                  cases=[{c.integral(c.p): 1, c.integral(c.q): 1}]),
-             Step(sides[1], sides[2], T("nonneg_linearity")),
+                  cases=[{c.integral(c.p): 1, c.integral(c.q): 1}], lhs_tex=r"D_\alpha(p\,\|\,q)",
+                  rhs_tex=pre + r"\Bigl(a\int p\,dx + b\int q\,dx - \int p^{a}q^{b}\,dx\Bigr)"),
+             Step(sides[1], sides[2], T("nonneg_linearity"),
+                  rhs_tex=pre + r"\int\bigl(ap + bq - p^{a}q^{b}\bigr)\,dx"),
              Step(sides[2], sides[3], T("nonneg_pointwise"), rhs_tex=r"\int q\,\varphi_\alpha(p/q)\,dx"),
              Step(sp.Subs(phi, t, 1), 0, T("nonneg_at_one"), lhs_tex=r"\varphi_\alpha(1)"),
              Step(sp.Subs(sp.Derivative(phi, t), t, 1), 0, T("nonneg_slope"), lhs_tex=r"\varphi_\alpha'(1)"),
@@ -332,42 +361,58 @@ def nonnegativity(context) -> Section:
 
 # --------------------------------------------------------------------------- appendix: closed forms
 
+EXPONENT = r"e^{-ab(\mu_1-\mu_2)^2/(2s)}"
+GAUSSIAN_TEX = (   # the printed sides of the Gaussian steps, as a person writes them
+    (r"\mathcal N(x;\mu_1,\sigma_1^2)^{a}\,\mathcal N(x;\mu_2,\sigma_2^2)^{b}",
+     r"\frac{1}{\sqrt{2\pi}\,\sigma_1^{a}\sigma_2^{b}}\exp\Bigl(-\frac12\Bigl[\frac{a(x-\mu_1)^2}{\sigma_1^2}"
+     r" + \frac{b(x-\mu_2)^2}{\sigma_2^2}\Bigr]\Bigr)"),
+    (r"\frac{a(x-\mu_1)^2}{\sigma_1^2} + \frac{b(x-\mu_2)^2}{\sigma_2^2}",
+     r"\frac{s\,(x-m)^2}{\sigma_1^2\sigma_2^2} + \frac{ab(\mu_1-\mu_2)^2}{s}"),
+    (r"\int_{-\infty}^{\infty} e^{-\lambda(x-m)^2/2}\,dx", r"\sqrt{2\pi/\lambda}"),
+    (r"\frac{" + EXPONENT + r"}{\sqrt{2\pi}\,\sigma_1^{a}\sigma_2^{b}}\sqrt{\frac{2\pi\sigma_1^2\sigma_2^2}{s}}",
+     r"\frac{\sigma_1^{b}\sigma_2^{a}}{\sqrt{s}}\," + EXPONENT))
+NORMAL_PAIR = r"D_{%s}\bigl(\mathcal N(\mu_1,\sigma_1^2)\,\|\,\mathcal N(\mu_2,\sigma_2^2)\bigr)"
+KL_NORMAL = r"\ln\frac{%s}{%s} + \frac{%s^2 + (\mu_1-\mu_2)^2}{2%s^2} - \frac12"
+CLOSED_TEX = r"\frac{4}{1-\alpha^2}\Bigl(1 - \frac{\sigma_1^{b}\sigma_2^{a}}{\sqrt{s}}\," + EXPONENT + r"\Bigr)"
+
+
 def _gaussian_square_steps(context):
     c, (mu1, sigma1, mu2, sigma2) = context.c, context.normal
     a, b = al.alpha_exponents(c.alpha)
-    A, B, S = sp.symbols("a b s")
-    checked, shown = al.gaussian_square(c.x, a, b), al.gaussian_square(c.x, A, B, S)
+    checked = al.gaussian_square(c.x, a, b)
     integral, value = al.gaussian_integral(c.x)
     closed_integral = al.alpha_integral_normal(mu1, sigma1, mu2, sigma2, c.alpha)
 
     def printed(k):
-        return dict(lhs_tex=tex(shown[k][0]), rhs_tex=tex(shown[k][1]))
+        return dict(lhs_tex=GAUSSIAN_TEX[k][0], rhs_tex=GAUSSIAN_TEX[k][1])
     return [Step(*checked[0], T("gauss_integrand"), **printed(0)),
             Step(*checked[1], T("gauss_square"), **printed(1)),
-            Step(integral, value, T("gauss_integral")),
-            Step(checked[2][0], closed_integral, T("gauss_combine"), **printed(2))], shown, closed_integral
+            Step(integral, value, T("gauss_integral"), **printed(2)),
+            Step(checked[2][0], closed_integral, T("gauss_combine"), **printed(3))], closed_integral
 
 
 def gaussians(context) -> Section:
     """Appendix F: two univariate Gaussians; the limits of the closed form reproduce LV-1 exactly."""
     c, (mu1, sigma1, mu2, sigma2), closed, alpha = context.c, context.normal, context.closed, context.c.alpha
-    steps, shown, closed_integral = _gaussian_square_steps(context)
+    steps, closed_integral = _gaussian_square_steps(context)
     kl_plus, kl_minus = kl_normal(mu1, sigma1, mu2, sigma2), kl_normal(mu2, sigma2, mu1, sigma1)
     lim_plus, lim_minus = sp.Limit(closed, alpha, 1, "+-"), sp.Limit(closed, alpha, -1, "+-")
-    lhs_normal = r"D_{%s}\bigl(\mathcal N(\mu_1,\sigma_1^2)\,\|\,\mathcal N(\mu_2,\sigma_2^2)\bigr)"
     steps += [Step(closed, al.divergence_of_integral(closed_integral, alpha), T("gauss_closed"),
-                   lhs_tex=lhs_normal % r"\alpha", rhs_tex=tex(4 / (1 - alpha**2) * (1 - shown[2][1]))),
+                   lhs_tex=NORMAL_PAIR % r"\alpha", rhs_tex=CLOSED_TEX),
               Step(lim_plus, kl_plus, T("gauss_limit", point=1, direction=r"p\,\|\,q"),
-                   lhs_tex=r"\lim_{\alpha \to 1} D_\alpha"),
+                   lhs_tex=r"\lim_{\alpha \to 1} D_\alpha",
+                   rhs_tex=KL_NORMAL % (r"\sigma_2", r"\sigma_1", r"\sigma_1", r"\sigma_2")),
               Step(lim_minus, kl_minus, T("gauss_limit", point=-1, direction=r"q\,\|\,p"),
-                   lhs_tex=r"\lim_{\alpha \to -1} D_\alpha"),
+                   lhs_tex=r"\lim_{\alpha \to -1} D_\alpha",
+                   rhs_tex=KL_NORMAL % (r"\sigma_1", r"\sigma_2", r"\sigma_2", r"\sigma_1")),
               Step(sp.Subs(closed, alpha, 0), al.bhattacharyya_normal(mu1, sigma1, mu2, sigma2),
-                   T("gauss_zero"), lhs_tex=lhs_normal % "0")]
-    answer = (r"D_\alpha\bigl(\mathcal N(\mu_1,\sigma_1^2)\,\|\,\mathcal N(\mu_2,\sigma_2^2)\bigr) = "
-              r"\frac{4}{1-\alpha^2}\Bigl(1 - \frac{\sigma_1^b\sigma_2^a}{\sqrt{s}}\,"
-              r"e^{-\frac{ab(\mu_1-\mu_2)^2}{2s}}\Bigr),\quad s = a\sigma_2^2 + b\sigma_1^2 > 0")
+                   T("gauss_zero"), lhs_tex=NORMAL_PAIR % "0",
+                   rhs_tex=r"4\Bigl(1 - \sqrt{\frac{2\sigma_1\sigma_2}{\sigma_1^2+\sigma_2^2}}\,"
+                           r"e^{-(\mu_1-\mu_2)^2/(4(\sigma_1^2+\sigma_2^2))}\Bigr)")]
     a, b = al.alpha_exponents(alpha)
-    return Section(T("gauss_heading"), part="appendix", steps=steps, answers=[answer],
+    return Section(T("gauss_heading"), part="appendix", steps=steps,
+                   answers=[NORMAL_PAIR % r"\alpha" + " = " + CLOSED_TEX
+                            + r",\quad s = a\sigma_2^2 + b\sigma_1^2 > 0"],
                    goals=[Goal(lim_plus, kl_plus), Goal(lim_minus, kl_minus)],
                    assumptions=[Assumption(T("assume_existence"))],
                    results={"alpha_normal": closed, "alpha_integral_normal": closed_integral,
