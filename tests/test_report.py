@@ -72,6 +72,12 @@ def test_math_tokens_keep_formulas_and_leave_prose():
     assert "shape" not in math_tokens(tex) and "the" not in math_tokens(tex)
 
 
+def build(folder, lang, extra=()):
+    """``dgm-proofs report`` into ``folder``; its exit status."""
+    with open(os.devnull, "w") as sink:
+        return main(["report", "--out", str(folder), "--lang", lang, *extra], out=sink)
+
+
 @pytest.fixture(scope="module")
 def non_default(tmp_path_factory):
     """The Russian report with parameters other than the defaults."""
