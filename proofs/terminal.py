@@ -106,9 +106,23 @@ def _command(name: str, text: str, i: int, out: list) -> int:
         out.append(name)
     else:
         letters = _SYMBOLS.get(name, name)
-        if letters == name and out and out[-1][-1:].isalnum():
-            letters = " " + letters               # an unknown word never runs into the text
+        if letters[:1].isascii() and letters[:1].isalpha() and out and out[-1][-1:].isalnum():
+            letters = " " + letters               # a word (ln, an unknown name) never runs into the text
         out.append(letters)
+    return i
+
+
+def _script(char: str, arg: str, out: list, i: int) -> int:
+    """A subscript or an exponent: ``x_ij``, ``x^2``, ``e^(-1/s)``; an exponent of more than one
+    symbol is parenthesised, and an operator keeps its exponent (``ln^2 t``)."""
+    if arg in ("ᵀ", "′"):
+        out.append(arg)
+        return i
+    operator = bool(out) and out[-1].endswith(" ") and out[-1].strip().isalpha()
+    if operator:
+        out[-1] = out[-1].rstrip()
+    single = r"-?\w+|[<>≤≥]?\w+" if char == "_" else r"-?(\d+|[^\W\d_]′?|[A-Z]+|\*)|\([^()]*\)"
+    out.append(char + (arg if re.fullmatch(single, arg) else f"({arg})") + (" " if operator else ""))
     return i
 
 
@@ -119,6 +133,8 @@ def _math_text(text: str) -> str:
     'δ^2/s^4 + a ≥ 0'
     >>> _math_text(r"$p^{(1+\alpha)/2}$, $\|x\|$, $x \sim p_1$, $D\kappa$, $\tfrac12$")
     'p^((1+α)/2), ‖x‖, x ∼ p_1, Dκ, 1/2'
+    >>> _math_text(r"$p\ln\frac{q}{p}$, $\lim_{\alpha\to 1}$, $\ln^2 t$, $e^{su}$")
+    'p ln q/p, lim_(α→ 1) , ln^2  t, e^(su)'
     """
     out, i = [], 0
     while i < len(text):
@@ -128,9 +144,7 @@ def _math_text(text: str) -> str:
             i = _command(command.group(1), text, i + len(command.group(0)), out)
         elif char in "^_":
             arg, i = _group(text, i + 1)
-            arg = _math_text(arg)
-            out.append(arg if arg in ("ᵀ", "′") else char + (arg if re.fullmatch(r"-?\w+|[<>≤≥]?\w+", arg)
-                                                             else f"({arg})"))
+            i = _script(char, _math_text(arg), out, i)
         elif char == "{":
             arg, i = _group(text, i)
             out.append(_math_text(arg))
