@@ -494,7 +494,17 @@ class _Assembly:
     def _assemble(self, parts):
         if not parts:
             raise _ParseProblem("an operator without an operand")
-        # declared functions applied to the group that follows them
+        parts = self._declared_applied(parts)
+        # an operator (sum, limit, derivative) takes the rest of the term
+        for i, part in enumerate(parts):
+            if part.kind == "bigop":
+                body = self._assemble(parts[i + 1:])
+                value = _Part("fvalue", part.value(body))
+                return self._assemble(parts[:i] + [value]) if i else value.value
+        return self._product(self._functions_applied(parts))
+
+    def _declared_applied(self, parts):
+        """Declared functions applied to the group that follows them."""
         out = []
         for part in parts:
             if part.kind == "group" and out and out[-1].kind == "symbol" \
@@ -503,41 +513,40 @@ class _Assembly:
                 out[-1] = _Part("fvalue", f if part.extra is None else sp.Pow(f, part.extra))
             else:
                 out.append(part)
-        parts = out
-        # an operator (sum, limit, derivative) takes the rest of the term
-        for i, part in enumerate(parts):
-            if part.kind == "bigop":
-                body = self._assemble(parts[i + 1:])
-                value = _Part("fvalue", part.value(body))
-                return self._assemble(parts[:i] + [value]) if i else value.value
-        # functions without parentheses, innermost (rightmost) first
+        return out
+
+    def _functions_applied(self, parts):
+        """Functions written without parentheses applied, innermost (rightmost) first."""
         i = len(parts) - 1
         while i >= 0:
             if parts[i].kind == "func":
-                nxt = i + 1
-                if nxt < len(parts) and parts[nxt].kind in ("group", "fvalue"):
-                    arg = parts[nxt].value[0] if parts[nxt].kind == "group" and \
-                        len(parts[nxt].value) == 1 else None
-                    if parts[nxt].kind == "fvalue":
-                        arg = parts[nxt].value
-                    if arg is None:
-                        raise _ParseProblem(f"\\{parts[i].value} of a list")
-                    end = nxt + 1
-                    post = parts[nxt].extra if parts[nxt].kind == "group" else None
-                else:
-                    end = nxt
-                    while end < len(parts) and parts[end].kind in ("value", "symbol", "group"):
-                        end += 1
-                    if end == nxt:
-                        raise _ParseProblem(f"\\{parts[i].value} without an argument")
-                    arg = sp.Mul(*[self._close(p) for p in parts[nxt:end]])
-                    post = None
+                arg, end, post = self._argument(parts, i)
                 value = self._apply(parts[i].value, parts[i].extra, arg)
                 if post is not None:
                     value = sp.Pow(value, post)
                 parts = parts[:i] + [_Part("fvalue", value)] + parts[end:]
             i -= 1
-        # products and quotients, left to right
+        return parts
+
+    def _argument(self, parts, i):
+        """The argument of the function at ``parts[i]``, where it ends, and a power after it."""
+        nxt = i + 1
+        if nxt < len(parts) and parts[nxt].kind in ("group", "fvalue"):
+            arg = parts[nxt].value[0] if parts[nxt].kind == "group" and len(parts[nxt].value) == 1 else None
+            if parts[nxt].kind == "fvalue":
+                arg = parts[nxt].value
+            if arg is None:
+                raise _ParseProblem(f"\\{parts[i].value} of a list")
+            return arg, nxt + 1, parts[nxt].extra if parts[nxt].kind == "group" else None
+        end = nxt
+        while end < len(parts) and parts[end].kind in ("value", "symbol", "group"):
+            end += 1
+        if end == nxt:
+            raise _ParseProblem(f"\\{parts[i].value} without an argument")
+        return sp.Mul(*[self._close(p) for p in parts[nxt:end]]), end, None
+
+    def _product(self, parts):
+        """Products and quotients, left to right."""
         result, op = None, "*"
         for part in parts:
             if part.kind == "op":
