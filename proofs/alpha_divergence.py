@@ -183,23 +183,23 @@ ANSWER_MINUS = r"\lim_{\alpha\to -1} D_\alpha(p\,\|\,q) = \mathrm{KL}(q\,\|\,p) 
 
 def series_tex(f: str, g: str, r: str):
     """The printed sides of the series route for the pair (f, g): the left side, then each right side."""
-    pre = r"\frac{1}{\varepsilon(1-\varepsilon)}\Bigl(1 - "
+    pre = r"\frac{1}{\epsilon(1-\epsilon)}\Bigl(1 - "
     kl = rf"\mathrm{{KL}}({f}\,\|\,{g})"
-    return (rf"D_{{1-2\varepsilon}}({f}\,\|\,{g})",
-            pre + rf"\int {f}^{{1-\varepsilon}} {g}^{{\varepsilon}}\,dx\Bigr)",
-            pre + rf"\int {f}\,({g}/{f})^{{\varepsilon}}\,dx\Bigr)",
-            pre + rf"\int {f}\,\bigl(1 + \varepsilon\ln\tfrac{{{g}}}{{{f}}} + \varepsilon^2 "
-                  rf"R_\varepsilon(\tfrac{{{g}}}{{{f}}})\bigr)\,dx\Bigr)",
-            pre + rf"\int {f}\,dx - \varepsilon\int {f}\ln\tfrac{{{g}}}{{{f}}}\,dx - \varepsilon^2 {r}\Bigr)",
-            r"\frac{1}{\varepsilon(1-\varepsilon)}\bigl(\varepsilon\," + kl + rf" - \varepsilon^2 {r}\bigr)",
-            r"\frac{" + kl + rf" - \varepsilon\,{r}}}{{1-\varepsilon}}")
+    return (rf"D_{{1-2\epsilon}}({f}\,\|\,{g})",
+            pre + rf"\int {f}^{{1-\epsilon}} {g}^{{\epsilon}}\,dx\Bigr)",
+            pre + rf"\int {f}\,({g}/{f})^{{\epsilon}}\,dx\Bigr)",
+            pre + rf"\int {f}\,\bigl(1 + \epsilon\ln\tfrac{{{g}}}{{{f}}} + \epsilon^2 "
+                  rf"R_\epsilon(\tfrac{{{g}}}{{{f}}})\bigr)\,dx\Bigr)",
+            pre + rf"\int {f}\,dx - \epsilon\int {f}\ln\tfrac{{{g}}}{{{f}}}\,dx - \epsilon^2 {r}\Bigr)",
+            r"\frac{1}{\epsilon(1-\epsilon)}\bigl(\epsilon\," + kl + rf" - \epsilon^2 {r}\bigr)",
+            r"\frac{" + kl + rf" - \epsilon\,{r}}}{{1-\epsilon}}")
 
 
 def series_steps(c, first, second, names):
     """The six steps from D_{1-2 eps}(first||second) to (KL - eps r(eps))/(1 - eps), with the
     reasons of the pair ``names`` (``('p', 'q')`` or ``('q', 'p')``)."""
     f, g = names
-    r_name = r"r(\varepsilon)" if f == "p" else r"\tilde r(\varepsilon)"
+    r_name = r"r(\epsilon)" if f == "p" else r"\tilde r(\epsilon)"
     sides, kl, r = al.series_chain(c, first, second)
     printed = series_tex(f, g, r_name)
     values = dict(f=f, g=g, r=r_name)
@@ -225,9 +225,9 @@ def limit_plus(context) -> Section:
     rho = sp.Symbol("rho", nonnegative=True)
     limit = al.series_limit(c, kl, rho)
     steps.append(Step(limit, kl, T("series_limit"),
-                      lhs_tex=r"\lim_{\varepsilon\to 0} D_{1-2\varepsilon}(p\,\|\,q) = " + KL_PQ
-                      + r"\lim_{\varepsilon\to 0}\frac{1}{1-\varepsilon} - "
-                      r"\rho\lim_{\varepsilon\to 0}\frac{\varepsilon}{1-\varepsilon}",
+                      lhs_tex=r"\lim_{\epsilon\to 0} D_{1-2\epsilon}(p\,\|\,q) = " + KL_PQ
+                      + r"\lim_{\epsilon\to 0}\frac{1}{1-\epsilon} - "
+                      r"\rho\lim_{\epsilon\to 0}\frac{\epsilon}{1-\epsilon}",
                       rhs_tex=KL_PQ + r" = \int p\ln\frac{p}{q}\,dx"))
     return Section(T("plus_heading"), steps=steps, goals=[Goal(sides[0], sides[-1]), Goal(limit, kl)],
                    answers=[ANSWER_PLUS],
@@ -243,12 +243,12 @@ def limit_minus(context) -> Section:
     exchanged = c.definition(c.q, c.p, 1 - 2 * c.eps)
     rho = sp.Symbol("rhotilde", nonnegative=True)      # printed as a tilde rho
     limit = al.series_limit(c, kl, rho)
-    steps = [Step(at_minus, exchanged, T("minus_symmetry"), lhs_tex=r"D_{-1+2\varepsilon}(p\,\|\,q)",
-                  rhs_tex=r"D_{1-2\varepsilon}(q\,\|\,p)"),
+    steps = [Step(at_minus, exchanged, T("minus_symmetry"), lhs_tex=r"D_{-1+2\epsilon}(p\,\|\,q)",
+                  rhs_tex=r"D_{1-2\epsilon}(q\,\|\,p)"),
              Step(limit, kl, T("minus_limit"),
-                  lhs_tex=r"\lim_{\varepsilon\to 0} D_{1-2\varepsilon}(q\,\|\,p) = " + KL_QP
-                  + r"\lim_{\varepsilon\to 0}\frac{1}{1-\varepsilon} - "
-                  r"\tilde\rho\lim_{\varepsilon\to 0}\frac{\varepsilon}{1-\varepsilon}",
+                  lhs_tex=r"\lim_{\epsilon\to 0} D_{1-2\epsilon}(q\,\|\,p) = " + KL_QP
+                  + r"\lim_{\epsilon\to 0}\frac{1}{1-\epsilon} - "
+                  r"\tilde\rho\lim_{\epsilon\to 0}\frac{\epsilon}{1-\epsilon}",
                   rhs_tex=KL_QP + r" = \int q\ln\frac{q}{p}\,dx")]
     return Section(T("minus_heading"), steps=steps, goals=[Goal(at_minus, exchanged), Goal(limit, kl)],
                    answers=[ANSWER_MINUS], results={"limit_minus_general": al.json_friendly(kl, c)})
@@ -268,7 +268,7 @@ def remainder(context) -> Section:
     (lim, half_log), (ratio, integral_form), (numerator, zero) = \
         [(lhs, rhs) for lhs, rhs, _ in al.remainder_facts()]
     steps = [Step(lim, half_log, T("remainder_limit"),
-                  lhs_tex=r"\lim_{\varepsilon\to 0} R_\varepsilon(t)", rhs_tex=r"\tfrac12\ln^2 t"),
+                  lhs_tex=r"\lim_{\epsilon\to 0} R_\epsilon(t)", rhs_tex=r"\tfrac12\ln^2 t"),
              Step(ratio, integral_form, T("remainder_integral_form"),
                   lhs_tex=r"\frac{e^u - 1 - u}{u^2}", rhs_tex=r"\int_0^1 (1-s)\,e^{su}\,ds"),
              Step(numerator, zero, T("remainder_sign"), relation=">=", lhs_tex="e^u - 1 - u")]

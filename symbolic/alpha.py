@@ -623,7 +623,7 @@ class Densities:
 
     def __init__(self):
         self.x = sp.Symbol("x", real=True)
-        self.eps = sp.Symbol("varepsilon", real=True, nonzero=True)
+        self.eps = sp.Symbol("epsilon", real=True, nonzero=True)
         self.alpha = sp.Symbol("alpha", real=True)
         self.p = sp.Function("p", positive=True)(self.x)
         self.q = sp.Function("q", positive=True)(self.x)
@@ -679,7 +679,7 @@ def remainder_facts():
     ``(lhs, rhs, relation)``: its limit (1/2) ln^2 t, Taylor's integral form of
     (e^u - 1 - u)/u^2, and e^u - 1 - u >= 0."""
     t = sp.Symbol("t", positive=True)
-    eps = sp.Symbol("varepsilon", real=True, nonzero=True)
+    eps = sp.Symbol("epsilon", real=True, nonzero=True)
     u = sp.Symbol("u", real=True, nonzero=True)
     s = sp.Symbol("s", real=True)
     return ((sp.Limit(TaylorRemainder(t, eps).doit(), eps, 0, "+-"), sp.log(t)**2 / 2, "=="),

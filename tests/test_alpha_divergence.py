@@ -65,7 +65,7 @@ def test_the_main_part_is_the_two_limits_each_with_a_boxed_answer(checked):
     limits = [s.lhs for sec in main for s in sec.steps if isinstance(s.lhs, sp.Add) and s.lhs.has(sp.Limit)]
     directions = {str(lim.args[3]) for step in limits for lim in step.atoms(sp.Limit)}
     assert len(limits) == 2 and directions == {"+-"}
-    eps = sp.Symbol("varepsilon", real=True, nonzero=True)
+    eps = sp.Symbol("epsilon", real=True, nonzero=True)
     assert all(s.lhs.has(eps) for sec in main for s in sec.steps)
     # no K for the KL: the printed forms say KL
     printed = " ".join((s.lhs_tex or "") + (s.rhs_tex or "") for sec in main for s in sec.steps)
@@ -231,3 +231,17 @@ def test_cli_type_rejects_non_rational_alpha():
     with pytest.raises(argparse.ArgumentTypeError, match="rational"):
         problem.rational("abc")
     assert problem.rational("0.25") == sp.Rational(1, 4)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_main_part_fits_two_pages(checked, tmp_path, pdflatex, lang):
+    # the question and the three main sections as the report sets them (each section with its
+    # own assumptions), under this document's own title: at most two pages, no overfull box
+    import re
+    from symbolic.latex import prose, sections_latex
+    body = prose(problem.T("question"), lang) + "\n\n" + "\n\n".join(
+        sections_latex(checked, ("main",), lang, heading="subsubsection*", section_assumptions=True))
+    (tmp_path / "main.tex").write_text(document([(problem.TITLE, body)], lang=lang))
+    log = pdflatex(str(tmp_path))
+    pages = int(re.search(r"Output written on main\.pdf \((\d+) pages?", log).group(1))
+    assert pages <= 2 and "Overfull \\hbox" not in log
