@@ -138,7 +138,8 @@ def test_the_shared_dim_is_documented_per_problem_and_the_specific_names_work(ca
     assert gaussian_kl._dim(options_for(gaussian_kl, dim=3)) == 3
     assert gaussian_kl._dim(options_for(gaussian_kl, dim=1, kl_dim=4)) == 4       # the specific wins
     assert score_function._parameters(options_for(score_function, score_dim=7))[0] == 7
-    assert alpha_divergence._options(options_for(alpha_divergence, alpha_dim=1))[0] == 1
+    assert alpha_divergence.params_from(options_for(alpha_divergence, alpha_dim=1)).dim == 1
+    assert alpha_divergence.params_from(options_for(alpha_divergence, dim=1, alpha_dim=2)).dim == 2
 
 
 @pytest.mark.parametrize("value", ["inf", "nan", "1e300", "-1", "0", "301"])
