@@ -211,6 +211,7 @@ def _run(args, out) -> int:
     from .output import latex_document
     from .terminal import render, summary
     from .timings import slowest
+    from symbolic.latex import word
     if args.json is not None:
         check_file_target(args.json, "JSON file")
     if args.latex is not None:
@@ -239,9 +240,9 @@ def _run(args, out) -> int:
                            [f for figs in figures.values() for f in figs])
         outputs.commit()
     if args.json is not None and args.json != STDOUT:
-        print(f"JSON report written to {args.json}", file=out)
+        print(word("json_written", args.lang, path=args.json), file=out)
     if args.latex is not None:
-        print(f"LaTeX written to {os.path.join(args.latex, 'main.tex')}", file=out)
+        print(word("latex_written", args.lang, path=os.path.join(args.latex, "main.tex")), file=out)
     print(summary(results, args.lang), file=out)
     if args.timings:
         print(slowest(results), file=out)

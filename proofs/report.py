@@ -17,6 +17,7 @@ import shutil
 import subprocess
 
 from symbolic.latex import header_latex, preamble, prose, sections_latex, word
+from symbolic.text import say
 
 from . import registry
 from .output import check_dir_target, figure_latex, figures_of, write_folder
@@ -164,19 +165,20 @@ def build_report(args, out) -> int:
     figures = figures_of(problems, args, args.lang)
     tex = report_latex(results, figures, args.lang, args.budget)
     compiled = []                                  # the PDF appears only with the rest of the folder
-    finish = (lambda folder: compiled.append(_compile(folder, args.out))) if shutil.which("pdflatex") else None
+    finish = (lambda folder: compiled.append(_compile(folder, args.out, args.lang))) if shutil.which("pdflatex") \
+        else None
     written = write_folder(args.out, {"main.tex": tex}, [f for figs in figures.values() for f in figs],
                            finish=finish)
-    print(f"wrote {len(written)} file(s) to {args.out}", file=out)
-    print(compiled[0] if compiled else "pdflatex not found: main.tex written, not compiled", file=out)
+    print(say(T("wrote", count=len(written), folder=args.out), args.lang), file=out)
+    print(compiled[0] if compiled else say(T("no_pdflatex"), args.lang), file=out)
     statuses = [c.status for _, c in results]
-    print(f"{len(results)} problem(s): " + ", ".join(f"{statuses.count(s)} {s}" for s in
-                                                      ("proved", "checked", "failed", "unknown")
-                                                      if statuses.count(s)), file=out)
+    counts = [word("status_count", args.lang, count=statuses.count(s), status=word("status_word_" + s, args.lang))
+              for s in ("proved", "checked", "failed", "unknown") if statuses.count(s)]
+    print(say(T("problems", count=len(results), statuses=", ".join(counts)), args.lang), file=out)
     return 0 if all(s in ("proved", "checked") for s in statuses) else 1
 
 
-def _compile(folder, shown) -> str:
+def _compile(folder, shown, lang: str = "en") -> str:
     """Compile ``folder/main.tex`` (the staging folder of ``shown``); the line that says so."""
     ok, log = compile_pdf(folder)
     if not ok:
@@ -184,7 +186,7 @@ def _compile(folder, shown) -> str:
         raise ValueError(f"pdflatex failed on {os.path.join(shown, 'main.tex')}: "
                          f"{errors[0] if errors else 'see main.log'}")
     pages = part_pages(folder)
-    return (f"compiled {os.path.join(shown, 'main.pdf')}: {pages['total']} pages, "
-            f"the main part {pages['main']} (" + ", ".join(f"{pid} pp. {a}-{b}" for pid, (a, b) in
-                                                          pages["problems"].items())
-            + f"), the appendix {pages['appendix']}")
+    ranges = ", ".join(say(T("problem_pages", id=pid, first=a, last=b), lang)
+                       for pid, (a, b) in pages["problems"].items())
+    return say(T("compiled", pdf=os.path.join(shown, "main.pdf"), total=pages["total"], main=pages["main"],
+                 ranges=ranges, appendix=pages["appendix"]), lang)
