@@ -74,15 +74,12 @@ def part_pages(directory: str, name: str = "main") -> dict:
 
 
 def question(problem):
-    """The homework's question restated: the problem's ``QUESTION``, its catalogue's
-    ``question``, else the report's own restatement."""
+    """The homework's question restated: the problem's ``QUESTION``, or its catalogue's
+    ``question`` (``None`` for a problem without one, such as a user's script)."""
     if getattr(problem, "QUESTION", None):
         return problem.QUESTION
     text = getattr(getattr(problem, "SPEC", None), "text", None)
-    if text is not None and "question" in text.table("en"):
-        return text("question")
-    key = "restatement_" + problem.ID.replace("-", "_")
-    return T(key) if key in T.table("en") else None
+    return text("question") if text is not None and "question" in text.table("en") else None
 
 
 def _front(lang, budget) -> list[str]:
