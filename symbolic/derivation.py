@@ -72,7 +72,7 @@ def symbol_assumptions(symbols) -> tuple[Assumption, ...]:
     >>> [a.text for a in symbol_assumptions([s, t, n])]
     ['$n$ is an integer', '$s$, $t$ are positive']
     >>> say(symbol_assumptions([n])[0].text, "ru")
-    '$n$~--- целое число'
+    '$n$\xa0--- целое число'
     """
     from .latex import WORDS
     groups: dict[str, list[str]] = {}
