@@ -166,6 +166,10 @@ def math_of(tex):
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
 def test_russian_pdf_has_no_english_words(reports, pdflatex):
     assert english_words(reports["ru"][1]) == []
+    for lang, (_, folder) in reports.items():          # no markup printed as text
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(folder / "main.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert not re.search(r"[˜~\\$]|\btextbackslash|\bmathrm\b|\bfrac\b", text), lang
     assert len(english_words(reports["en"][1])) > 100     # the test sees English
 
 
