@@ -98,7 +98,7 @@ def test_russian_words_and_methods():
     checked = CheckedDerivation(Derivation(title="t", steps=[Step(x, x, "r")]), (Verdict("proved", "expand"),))
     text = derivation_latex(checked, lang="ru")
     assert "доказано (раскрытие скобок)" in text and "Статус:" in text and "expand" not in text
-    assert method_words("minimum+no-root", "ru") == "минимум, нет корней"
+    assert method_words("minimum+no-root", "ru") == "поиск минимума, отсутствие корней"
     assert word("checked_mark", "ru") in status_mark("checked", "ru")
 
 
