@@ -33,14 +33,18 @@ _SYMBOLS = {**dict(zip(_GREEK, _GREEK_LETTERS)),
             "exists": "∃", "langle": "⟨", "rangle": "⟩", "|": "‖", "lVert": "‖", "rVert": "‖",
             "Vert": "‖", "lvert": "|", "rvert": "|", "vert": "|", "setminus": "∖", "emptyset": "∅",
             "ll": "≪", "gg": "≫", "leftarrow": "←", "Rightarrow": "⇒", "quad": "  ", "qquad": "    ",
-            "colon": ":", "ast": "*", "star": "⋆", "checkmark": "✓",
+            "colon": ":", "ast": "*", "star": "⋆", "checkmark": "✓", "wedge": "∧", "land": "∧",
+            "vee": "∨", "lor": "∨", "neg": "¬", "lnot": "¬", "div": "÷", "vdots": "⋮", "ddots": "⋱",
+            "varnothing": "∅", "perp": "⊥", "parallel": "∥", "Leftrightarrow": "⇔", "leftrightarrow": "↔",
+            "longrightarrow": "→", "Longrightarrow": "⇒", "oplus": "⊕", "bullet": "•", "hbar": "ℏ",
             **{f: f + " " for f in "ln log exp det tr min max lim sup inf sin cos arg sgn".split()}}
 _ASCII = {"≥": ">=", "≤": "<=", "·": "*", "×": "x", "…": "...", "⌊": "floor(", "⌋": ")", "⌈": "ceil(",
           "⌉": ")", "∞": "oo", "→": "->", "≠": "!=", "≈": "~=", "∈": " in ", "∉": " not in ",
           "∑": "sum ", "∏": "prod ", "∫": "int ", "∇": "grad ", "∂": "d", "±": "+-", "ᵀ": "^T",
           "′": "'", "⇔": "<=>", "⇒": "=>", "↦": "|->", "∘": " o ", "∼": "~", "‖": "||", "√": "sqrt",
           "—": "--", "–": "-", "∝": "~", "≡": "==", "⟨": "<", "⟩": ">", "≪": "<<", "≫": ">>",
-          "\u0302": "^", "\u0304": "-bar", "\u0303": "~", "✓": "ok"}
+          "\u0302": "^", "\u0304": "-bar", "\u0303": "~", "✓": "ok", "∧": " and ", "∨": " or ",
+          "¬": "not ", "∅": "{}", "↔": "<->"}
 _DROPPED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle",
             "textstyle", "limits", "nolimits", "!", "middle"}
 _ARGUMENT = {"text", "mathrm", "operatorname", "mathbf", "boldsymbol", "mathcal", "mathbb", "mathit",
@@ -166,7 +170,7 @@ def _plain(text: str, unicode: bool = True) -> str:
     greek: dict = {}
     for name, letter in zip(_GREEK, _GREEK_LETTERS):
         greek.setdefault(letter, name)
-    return "".join(_ASCII.get(ch, greek.get(ch, ch)) for ch in text)
+    return " ".join("".join(_ASCII.get(ch, greek.get(ch, ch)) for ch in text).split())
 
 
 def _too_big(expr) -> bool:
@@ -176,23 +180,51 @@ def _too_big(expr) -> bool:
     return isinstance(expr, sp.Basic) and sp.count_ops(expr, visual=False) > 120
 
 
-def _equation(step, unicode: bool, width: int) -> str | None:
-    if _too_big(step.lhs) or _too_big(step.rhs):
+_SIGN = {"==": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}
+
+
+def _equation(step, unicode: bool, width: int, lang: str = "en") -> str | None:
+    """The step's claim for a terminal: the printed forms a person wrote (``lhs_tex``,
+    ``rhs_tex``) on one line when the step has them, else SymPy's pretty print."""
+    if step.lhs_tex is not None or step.rhs_tex is not None:
+        sides = [_plain(tex if tex is not None else _latex_of(expr), unicode)
+                 for tex, expr in ((step.lhs_tex, step.lhs), (step.rhs_tex, step.rhs))]
+        sign = _SIGN[step.relation] if unicode else {"<=": "<=", ">=": ">="}.get(step.relation, _SIGN[step.relation])
+        line = f"{sides[0]} {sign} {sides[1]}"
+        if len(line) <= width:
+            return "      " + line
+    art = _pretty(step, unicode)
+    if art is None:
         return None
-    try:
-        lhs = step.lhs if not isinstance(step.lhs, sp.MatrixBase) else step.lhs
-        if isinstance(lhs, sp.MatrixBase) or isinstance(step.rhs, sp.MatrixBase):
-            art = (sp.pretty(lhs, use_unicode=unicode) + "\n  =\n" +
-                   sp.pretty(step.rhs, use_unicode=unicode))
-        else:
-            art = sp.pretty(_RELATION[step.relation](lhs, step.rhs, evaluate=False),
-                            use_unicode=unicode, wrap_line=False)
-    except Exception:                          # pretty printing is a courtesy, never a failure
-        return None
-    lines = art.splitlines()
+    lines = _said(art, lang).splitlines()
     if max((len(line) for line in lines), default=0) > width or len(lines) > 14:
         return None
     return "\n".join("      " + line for line in lines)
+
+
+def _latex_of(expr) -> str:
+    from symbolic.latex import expr_latex
+    return "$" + expr_latex(expr) + "$"
+
+
+def _pretty(step, unicode: bool) -> str | None:
+    if _too_big(step.lhs) or _too_big(step.rhs):
+        return None
+    try:
+        if isinstance(step.lhs, sp.MatrixBase) or isinstance(step.rhs, sp.MatrixBase):
+            return sp.pretty(step.lhs, use_unicode=unicode) + "\n  =\n" + sp.pretty(step.rhs, use_unicode=unicode)
+        return sp.pretty(_RELATION[step.relation](step.lhs, step.rhs, evaluate=False),
+                         use_unicode=unicode, wrap_line=False)
+    except Exception:                          # pretty printing is a courtesy, never a failure
+        return None
+
+
+def _said(art: str, lang: str) -> str:
+    """SymPy's English words in a pretty-printed piecewise function, in ``lang`` (the columns
+    shift a little; the words are the vocabulary's)."""
+    if lang == "en":
+        return art
+    return re.sub(r"\b(for|otherwise)\b", lambda m: word("piecewise_" + m.group(1), lang), art)
 
 
 def _marks(unicode: bool, lang: str) -> dict:
@@ -229,7 +261,7 @@ def _step_lines(number, step, verdict, marks, unicode, equations, width, lang) -
             f"{_plain(say(step.reason, lang), unicode)}")
     if verdict.counterexample:
         line += f"  {word('counterexample', lang)}: " + _counterexample(verdict)
-    art = _equation(step, unicode, width) if equations else None
+    art = _equation(step, unicode, width, lang) if equations else None
     return [line] + ([art] if art else [])
 
 

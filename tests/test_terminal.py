@@ -63,3 +63,14 @@ def test_english_terminal_keeps_its_form():
     assert "  (1) ✓ proved  [expansion] collect x" in text
     assert text.splitlines()[-1] == "Status: checked (1/2 steps proved, 1 checked)"
     assert summary([(Toy, toy_checked())]) == "1 derivation(s): 1 checked"
+
+
+def test_equations_use_the_printed_forms_and_no_english_words():
+    from proofs.terminal import _equation
+    k, i = sp.symbols("k i", integer=True)
+    step = Step(sp.Piecewise((1, k < i), (0, True)), sp.Piecewise((1, k < i), (0, True)), "r")
+    assert "при" in _equation(step, True, 100, "ru") and "иначе" in _equation(step, True, 100, "ru")
+    assert "for" in _equation(step, True, 100, "en")
+    printed = Step(sp.Symbol("M"), sp.Integer(1), "r", lhs_tex=r"M_{21}")
+    assert _equation(printed, True, 100) == "      M_21 = 1"
+    assert _plain(r"$a \wedge b$", unicode=False) == "a and b"
