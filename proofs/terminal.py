@@ -186,7 +186,8 @@ _SIGN = {"==": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}
 def _equation(step, unicode: bool, width: int, lang: str = "en") -> str | None:
     """The step's claim for a terminal: the printed forms a person wrote (``lhs_tex``,
     ``rhs_tex``) on one line when the step has them, else SymPy's pretty print."""
-    if step.lhs_tex is not None or step.rhs_tex is not None:
+    texts = [tex for tex in (step.lhs_tex, step.rhs_tex) if tex is not None]
+    if texts and not any("\\begin" in tex for tex in texts):     # a matrix: SymPy draws it better
         sides = [_plain(tex if tex is not None else _latex_of(expr), unicode)
                  for tex, expr in ((step.lhs_tex, step.lhs), (step.rhs_tex, step.rhs))]
         sign = _SIGN[step.relation] if unicode else {"<=": "<=", ">=": ">="}.get(step.relation, _SIGN[step.relation])
