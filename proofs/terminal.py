@@ -170,7 +170,13 @@ def _plain(text: str, unicode: bool = True) -> str:
     greek: dict = {}
     for name, letter in zip(_GREEK, _GREEK_LETTERS):
         greek.setdefault(letter, name)
-    return " ".join("".join(_ASCII.get(ch, greek.get(ch, ch)) for ch in text).split())
+    out = []
+    for ch in text:
+        ascii_ = _ASCII.get(ch, greek.get(ch, ch))
+        if ascii_ != ch and ascii_[:1].isalpha() and out and out[-1][-1:].isalnum():
+            ascii_ = " " + ascii_                 # W sum, D kappa: a word never runs into a letter
+        out.append(ascii_)
+    return " ".join("".join(out).split())
 
 
 def _too_big(expr) -> bool:

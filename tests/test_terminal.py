@@ -74,3 +74,20 @@ def test_equations_use_the_printed_forms_and_no_english_words():
     printed = Step(sp.Symbol("M"), sp.Integer(1), "r", lhs_tex=r"M_{21}")
     assert _equation(printed, True, 100) == "      M_21 = 1"
     assert _plain(r"$a \wedge b$", unicode=False) == "a and b"
+    assert _plain(r"$\sum_{w=1}^{W} D\kappa$", unicode=False) == "sum _(w=1)^W D kappa"
+
+
+def test_a_problem_in_russian_prints_no_english(capsys):
+    """The whole terminal text of a real problem with other parameters: Latin words are only the
+    problem's id, proper names and the letters of formulas."""
+    import io
+
+    from proofs.__main__ import main
+    class Terminal(io.StringIO):
+        encoding = "utf-8"                 # a unicode terminal
+
+    out = Terminal()
+    assert main(["run", "output-size", "--values", "16", "--lang", "ru"], out=out) == 0
+    words = set(re.findall(r"[A-Za-z]{4,}", out.getvalue()))
+    assert words <= {"output", "size", "PixelCNN", "whcv", "numel", "SymPy", "mpmath"}, words
+    assert "Выводов: 1; доказано: 1" in out.getvalue()
