@@ -28,6 +28,8 @@ from typing import Any, Callable
 import mpmath
 import pytest
 import sympy as sp
+
+import symbolic.alpha as alpha_topic
 from conftest import evidence_value
 
 from symbolic.check import ClaimError, claim, verify, verify_many
@@ -652,6 +654,46 @@ T(FAM, sp.Integral(sp.exp(-x), (x, 0, oo)) + x, 1 + x, assumptions=[x < 0], at=[
 F(FAM, sp.Integral(sp.exp(-x), (x, 0, oo)) + x, 1 - x, assumptions=[x < 0], at={x: -3})
 T(FAM, sp.Sum(1 / 2**k, (k, 1, oo)), 1, assumptions=[k < 0], check=lambda: True, why="geometric series")
 F(FAM, sp.Integral(sp.sqrt(x**2), (x, -1, 1)), 0, assumptions=[x > 0], at={})
+
+# ---- stated facts --------------------------------------------------------------------------------------
+# A case may state a fact about an integral of undefined functions ("the integral of p is 1").
+# The audit samples such integrals over a discrete measure, where that fact need not hold: a
+# point of that model is no counterexample (it once made this true claim 'failed'), and the
+# points of that model where a false claim happens to agree cannot make it 'checked'.
+FAM = "facts"
+_series = alpha_topic.Densities()
+_sides = alpha_topic.series_chain(_series, _series.p, _series.q)[0]
+_fact = [{_series.integral(_series.p): 1}]
+
+
+def _series_evidence(shift):
+    """Whether the series step 3 -> 5, its right-hand side shifted by ``shift``, holds at
+    eps = 1/3 for p = N(0, 1), q = N(1/2, 1) (densities: the fact holds), both sides by mpmath
+    quadrature at 30 digits."""
+    c, eps = _series, S(1, 3)
+    dens = {c.p.func: sp.Lambda(c.x, sp.exp(-c.x**2 / 2) / sp.sqrt(2 * pi)),
+            c.q.func: sp.Lambda(c.x, sp.exp(-(c.x - S(1, 2))**2 / 2) / sp.sqrt(2 * pi))}
+
+    def value(expr):
+        expr = expr.subs(c.eps, eps).replace(lambda e: isinstance(e, alpha_topic.TaylorRemainder),
+                                             lambda e: e.doit())
+        expr = expr.replace(lambda e: isinstance(e, sp.Integral), lambda e: sp.Integral(*e.args))
+        for func, lam in dens.items():
+            expr = expr.replace(func, lam)
+        integrals = {i: sp.Float(mpmath.quad(sp.lambdify(c.x, i.function, "mpmath"), [-mpmath.inf, mpmath.inf]), 30)
+                     for i in expr.atoms(sp.Integral)}
+        return sp.N(expr.xreplace(integrals), 30)
+    with mpmath.workdps(40):
+        gap = value(_sides[3]) - value(_sides[5]) - shift.subs(c.eps, eps)
+    return bool(abs(gap) < 1e-20)
+
+
+T(FAM, _sides[3], _sides[5], cases=_fact, check=lambda: _series_evidence(S(0)),
+  why="1 - (eps^2 int pR + eps int p ln(q/p) + int p) with int p = 1 is -eps^2 int pR + eps int p ln(p/q)")
+F(FAM, _sides[3], _sides[5] + _series.eps, cases=_fact, check=lambda: not _series_evidence(_series.eps),
+  why="the true right-hand side plus eps")
+T(FAM, _sides[0], _sides[6], cases=_fact, check=lambda: True,
+  why="the whole series route of LV-3 in one claim (each of its steps is proved in the derivation)")
 
 # ---- sets --------------------------------------------------------------------------------------------
 FAM = "sets"
