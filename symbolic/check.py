@@ -343,7 +343,7 @@ def _decide_all(claims, budget, workers) -> list[tuple[Verdict, float]]:
             began = time.monotonic()
             out.append((_decide(*job), time.monotonic() - began))
         return out
-    results = workers_.run(_work, claims, budget, workers, start=timelimit.inside_checker)
+    results = workers_.run(_work, claims, budget, workers, start=timelimit.inside_checker, cost=_cost)
     out = []
     for result, seconds in results:
         if isinstance(result, BaseException):
@@ -354,6 +354,17 @@ def _decide_all(claims, budget, workers) -> list[tuple[Verdict, float]]:
             result = Verdict("unknown", "crash", detail="the checker process died")
         out.append((result, seconds))
     return out
+
+
+def _cost(job) -> float:
+    """A rough estimate of a claim's checking time, to start the costly ones first: its size,
+    weighted up for limits, integrals, sums and exhaustive cases (the slow routes)."""
+    lhs, rhs, _, _, cases, _ = job
+    size = sp.count_ops(lhs, visual=False) + sp.count_ops(rhs, visual=False) if \
+        isinstance(lhs, sp.Basic) and isinstance(rhs, sp.Basic) else 50
+    slow = sum(isinstance(e, sp.Basic) and e.has(kind) for e in (lhs, rhs)
+               for kind in (sp.Limit, sp.Integral, sp.Sum, sp.MatrixBase))
+    return (size + 1) * (1 + 3 * slow) * (len(cases) if cases else 1)
 
 
 def _work(job):

@@ -63,13 +63,19 @@ class _Worker:
 
 
 def run(work: Callable[[Any], Any], jobs: Sequence, budget: float, workers: int,
-        start: Callable[[], None] | None = None) -> list[tuple[Any, float]]:
+        start: Callable[[], None] | None = None, cost: Callable[[Any], float] | None = None
+        ) -> list[tuple[Any, float]]:
     """``[(work(job), seconds), ...]`` in the order of ``jobs``, computed by at most ``workers``
     forked processes; a job over ``budget`` seconds gives ``(Overrun(budget), budget)``, a
-    crashed worker ``(Died(), seconds)``.  ``start`` runs once in each new worker."""
+    crashed worker ``(Died(), seconds)``.  ``start`` runs once in each new worker.  With
+    ``cost`` (an estimate of a job's time), the costliest jobs start first, so that the last
+    job to finish is a short one."""
     ctx = multiprocessing.get_context("fork")
     results: list = [None] * len(jobs)
     pending = list(range(len(jobs)))
+    if cost is not None:
+        estimates = [cost(job) for job in jobs]
+        pending.sort(key=lambda k: -estimates[k])       # stable: ties keep their order
     pool: list[_Worker] = []
     try:
         while pending or any(w.index is not None for w in pool):
