@@ -27,14 +27,14 @@ def toy():
 
 @pytest.fixture
 def count_checks(monkeypatch):
-    """How many times derivations were checked (calls of verify_many by Derivation.check)."""
+    """How many times derivations were checked (calls of decide by Derivation.check)."""
     calls = []
-    real = derivation_module.verify_many
+    real = derivation_module.decide
 
     def counting(jobs, **kwargs):
         calls.append(len(jobs))
         return real(jobs, **kwargs)
-    monkeypatch.setattr(derivation_module, "verify_many", counting)
+    monkeypatch.setattr(derivation_module, "decide", counting)
     return calls
 
 
