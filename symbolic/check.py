@@ -357,14 +357,24 @@ def _decide_all(claims, budget, workers) -> list[tuple[Verdict, float]]:
 
 
 def _cost(job) -> float:
-    """A rough estimate of a claim's checking time, to start the costly ones first: its size,
-    weighted up for limits, integrals, sums and exhaustive cases (the slow routes)."""
+    """A rough estimate of a claim's checking time, to start the costly ones first: its node
+    count (capped, so that estimating is never itself costly), weighted up for limits,
+    integrals, sums and matrices (the slow routes) and by the number of exhaustive cases."""
     lhs, rhs, _, _, cases, _ = job
-    size = sp.count_ops(lhs, visual=False) + sp.count_ops(rhs, visual=False) if \
-        isinstance(lhs, sp.Basic) and isinstance(rhs, sp.Basic) else 50
-    slow = sum(isinstance(e, sp.Basic) and e.has(kind) for e in (lhs, rhs)
-               for kind in (sp.Limit, sp.Integral, sp.Sum, sp.MatrixBase))
-    return (size + 1) * (1 + 3 * slow) * (len(cases) if cases else 1)
+    size, slow = 0, set()
+    for side in (lhs, rhs):
+        if not isinstance(side, sp.Basic):
+            continue
+        for node in sp.preorder_traversal(side):
+            size += 1
+            if isinstance(node, (sp.Limit, sp.Integral, sp.Sum, sp.MatrixBase)):
+                slow.add(type(node))
+            if size >= _COST_CAP:
+                break
+    return (size + 1) * (1 + 3 * len(slow)) * (len(cases) if cases else 1)
+
+
+_COST_CAP = 2000
 
 
 def _work(job):
