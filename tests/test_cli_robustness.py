@@ -440,7 +440,7 @@ def test_a_termination_request_is_one_line_and_exit_143(tmp_path):
 
 def test_the_time_limit_bounds_the_whole_run_and_writes_nothing(tmp_path):
     out_dir = _prepare(tmp_path, 0)
-    proc = _started(out_dir, "--time-limit", "0.5")
+    proc = _started(out_dir, "--time-limit", "0.5", "--no-cache")
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 1
     assert one_error_line(err) == "dgm-proofs: time limit of 0.5 s reached; nothing written (see --time-limit)"

@@ -171,7 +171,7 @@ def test_spec_declares_the_main_part_then_the_appendix():
     answers = [a.key for sec in main for a in sec.answers]
     assert answers == ["answer_a_false", "answer_a_true", "answer_b"]
     assert say(main[2].answers[0], "en").endswith("M_{21} = 1")      # the counterexample, computed
-    assert made_masks.TITLE == "AR-1. MADE masks" and say(made_masks.QUESTION, "ru").startswith("MADE с")
+    assert made_masks.TITLE == "AR-1. MADE masks" and "MADE с" in say(made_masks.QUESTION, "ru")
 
 
 def test_params_validate_in_one_place():
