@@ -94,8 +94,4 @@ def checked_all(problems, options, budget, cache=None):
 
 def checked(problem, options, budget, cache=None):
     """``built(problem, options).check(budget, cache=cache)``, remembered likewise."""
-    key = (_key(problem, options), budget)
-    if key not in _CHECKED:
-        _CHECKED[key] = built(problem, options).check(budget=budget, seed=getattr(options, "seed", 0) or 0,
-                                                      cache=cache)
-    return _CHECKED[key]
+    return checked_all([problem], options, budget, cache)[0]

@@ -67,7 +67,6 @@ class VerdictCache:
 
     def __init__(self, root: str | None = None, max_entries: int = 20_000):
         self.store = Store(os.path.join(root or cache_root(), "verdicts"), max_entries)
-        self.digest = checker_digest()
         self.hits = self.misses = 0
 
     def __len__(self):
