@@ -85,7 +85,8 @@ def checked_all(problems, options, budget, cache=None):
             todo.append(p)
             keys.add(key)
     if todo:
-        done = check_all([built(p, options) for p in todo], budget=budget,
+        # a generator: the checker's processes decide one derivation while the next is built
+        done = check_all((built(p, options) for p in todo), budget=budget,
                          seed=getattr(options, "seed", 0) or 0, cache=cache)
         for p, result in zip(todo, done):
             _CHECKED[(_key(p, options), budget)] = result

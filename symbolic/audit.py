@@ -41,6 +41,7 @@ from typing import Mapping
 
 import mpmath
 import sympy as sp
+from sympy.printing.pycode import MpmathPrinter
 
 from .timelimit import Timeout, time_limit
 
@@ -144,9 +145,16 @@ def _switch_points(exprs, limit: int = 12) -> list:
 
 def _fits(sym, value) -> bool:
     """Whether ``value`` has every property the symbol's assumptions fix."""
-    for key, wanted in sym.assumptions0.items():
-        if wanted is None or key == "commutative":
-            continue
+    return _fits_facts(_facts(sym), value)
+
+
+def _facts(sym) -> tuple:
+    return tuple(sorted((k, v) for k, v in sym.assumptions0.items() if v is not None and k != "commutative"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fits_facts(facts, value) -> bool:
+    for key, wanted in facts:
         have = getattr(value, f"is_{key}", None)
         if have is None or bool(have) != wanted:
             return False
@@ -161,17 +169,22 @@ def pool(sym, extra=()) -> list:
     >>> sp.I in pool(sp.Symbol('z'))
     True
     """
+    return list(_pool(_facts(sym), bool(sym.is_integer), tuple(extra)))
+
+
+@functools.lru_cache(maxsize=256)
+def _pool(facts, integer, extra) -> tuple:
     kinds = (list(extra), [sp.Integer(v) for v in _INTEGERS], list(_FRACTIONS), list(_IRRATIONALS),
              list(_NONREAL), [sp.Integer(p) for p in (17, 19, 23, 10007, 1000003)], list(extra[1::2]))
     candidates = [v for group in itertools.zip_longest(*kinds) for v in group if v is not None]
     seen, out = set(), []
     for value in candidates:
-        if not sym.is_integer and value.is_Integer and abs(value) > 10**13:
+        if not integer and value.is_Integer and abs(value) > 10**13:
             continue                     # 2^64 is for integers; reals go far out with 10^12
-        if value not in seen and _fits(sym, value):
+        if value not in seen and _fits_facts(facts, value):
             seen.add(value)
             out.append(value)
-    return out
+    return tuple(out)
 
 
 def _random_value(sym, rng):
@@ -373,6 +386,15 @@ def _derivatives_done(expr):
 
 # --------------------------------------------------------------------------- evaluation
 
+def compiled(args, exprs):
+    """``sp.lambdify`` for mpmath, printed without sorting the terms of sums and products:
+    their order does not change a value beyond rounding, and sorting was most of the time
+    lambdify took."""
+    printer = MpmathPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+                             "user_functions": {}, "order": "none"})
+    return sp.lambdify(args, exprs, modules="mpmath", printer=printer, docstring_limit=0)
+
+
 class _Evaluator:
     """Values of a few expressions at exact points, at a chosen precision: a compiled mpmath
     function when SymPy can print one, SymPy's own ``evalf`` otherwise."""
@@ -391,7 +413,7 @@ class _Evaluator:
         if not self.quadrature and not any(e.has(sp.Limit, sp.Derivative, sp.Sum, sp.Product)
                                            for e in self.exprs):
             try:
-                self.fast = sp.lambdify(self.symbols, self.exprs, modules="mpmath", docstring_limit=0)
+                self.fast = compiled(self.symbols, self.exprs)
             except Exception:
                 self.fast = None
 
@@ -457,7 +479,7 @@ def _quad(integral, digits):
         return None
     try:
         with mpmath.workdps(digits + 10):
-            f = sp.lambdify(variables, integral.function, modules="mpmath", docstring_limit=0)
+            f = compiled(variables, integral.function)
             bounds = [[_mp_bound(lim[1], digits), _mp_bound(lim[2], digits)] for lim in integral.limits]
             value = mpmath.quad(f, *bounds)
         return sp.Float(value.real, digits + 5) + sp.I * sp.Float(value.imag, digits + 5) \
@@ -701,8 +723,18 @@ def _constant_outcome(evaluator, relation):
     held = []
     for entry in range(n):
         a, b = (_evaluable(e) for e in (evaluator.exprs[entry], evaluator.exprs[n + entry]))
+        if a.is_Rational and b.is_Rational:       # exact numbers: decided in exact arithmetic
+            holds = {"==": a == b, "<=": a <= b, "<": a < b, ">=": a >= b, ">": a > b}[relation]
+            if not holds:
+                return ({"==": "differ"}.get(relation, "equal-strict" if a == b else "wrong-sign"), entry)
+            held.append(entry)
+            continue
         if relation == "==":
-            kind = _adaptive_kind(a - b)
+            # the compiled sides at 300, 600 and 1200 digits first (cheap); SymPy's adaptive
+            # evaluation of the difference where they cannot be compiled or do not settle
+            kind = _high_precision_kind(evaluator, {}, entry, relation) if evaluator.fast is not None else None
+            if kind not in ("zero", "nonzero"):
+                kind = _adaptive_kind(a - b)
             if kind == "nonzero":
                 return ("differ", entry)
         else:

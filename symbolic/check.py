@@ -60,9 +60,9 @@ from sympy.calculus.util import continuous_domain, minimum as _minimum
 
 from . import timelimit
 from . import workers as workers_
-from .audit import Audit, _fits, _holds, audit, confirm_point, deep_audit, exact_value, points
+from .audit import Audit, _fits, _holds, audit, compiled, confirm_point, deep_audit, exact_value, points
 
-__all__ = ["Verdict", "verify", "verify_many", "decide", "claim", "ClaimError", "STATUSES", "DEFAULT_BUDGET",
+__all__ = ["Verdict", "verify", "verify_many", "decide", "Checking", "claim", "ClaimError", "STATUSES", "DEFAULT_BUDGET",
            "MAX_BUDGET", "weakest"]
 
 STATUSES = ("proved", "checked", "failed", "unknown")
@@ -316,44 +316,108 @@ def decide(claims: Sequence[tuple], budget: float | None = DEFAULT_BUDGET,
            workers: int | None = None, cache=None) -> list[tuple[Verdict, float | None]]:
     """:func:`verify_many` with each verdict's checking time in seconds (``None`` when it came
     from ``cache``)."""
-    if budget is not None:
-        if isinstance(budget, bool) or not isinstance(budget, (int, float)) \
-                or not math.isfinite(budget) or not 0 < budget <= MAX_BUDGET:
-            raise ValueError(f"budget must be a number of seconds in (0, {MAX_BUDGET:g}] or None, "
-                             f"not {budget!r}")
-    claims = list(claims)
-    found = cache.get_many(claims, budget) if cache is not None else [None] * len(claims)
-    todo = [k for k, verdict in enumerate(found) if verdict is None]
-    fresh = _decide_all([claims[k] for k in todo], budget, workers or os.cpu_count() or 1)
-    out = [(verdict, None) for verdict in found]
-    for k, result in zip(todo, fresh):
-        out[k] = result
-    if cache is not None:
-        cache.put_many([(claims[k], out[k][0]) for k in todo], budget)
-    return out
+    with Checking(budget, workers, cache, stream=False) as checking:
+        ticket = checking.submit(claims)
+        return checking.results(ticket)
 
 
-def _decide_all(claims, budget, workers) -> list[tuple[Verdict, float]]:
-    """Fresh verdicts and their seconds; a badly posed claim re-raises its ``ClaimError`` here."""
-    if not claims:
-        return []
-    if budget is None or "fork" not in multiprocessing.get_all_start_methods():
-        out = []                               # no budget, or no fork on this platform: unguarded
-        for job in claims:
-            began = time.monotonic()
-            out.append((_decide(*job), time.monotonic() - began))
-        return out
-    results = workers_.run(_work, claims, budget, workers, start=timelimit.inside_checker, cost=_cost)
-    out = []
-    for result, seconds in results:
+class Checking:
+    """A checking session: claims are submitted in groups, and the checker's processes start
+    on them at once, while the caller prepares the next group (builds the next derivation,
+    say) -- :meth:`results` waits for a group's verdicts.  ``cache`` supplies the verdicts it
+    holds and keeps the new certain ones.  With ``stream=False`` nothing starts before the
+    first :meth:`results`; the processes are forked then and inherit every claim (none is
+    pickled).
+
+    >>> import sympy as sp
+    >>> a = sp.Symbol('a', positive=True)
+    >>> with Checking(budget=10) as checking:
+    ...     first = checking.submit([claim(sp.log(a**2), 2*sp.log(a))])
+    ...     second = checking.submit([claim(a, a + 1)])
+    ...     [v.status for v, _ in checking.results(first) + checking.results(second)]
+    ['proved', 'failed']
+    """
+
+    def __init__(self, budget: float | None = DEFAULT_BUDGET, workers: int | None = None, cache=None,
+                 stream: bool = True):
+        if budget is not None:
+            if isinstance(budget, bool) or not isinstance(budget, (int, float)) \
+                    or not math.isfinite(budget) or not 0 < budget <= MAX_BUDGET:
+                raise ValueError(f"budget must be a number of seconds in (0, {MAX_BUDGET:g}] or None, "
+                                 f"not {budget!r}")
+        self.budget, self.cache = budget, cache
+        self.groups: list[tuple[list, list, range | None]] = []   # claims, cached verdicts, pool indices
+        self.done: dict = {}
+        # no budget, or no fork on this platform: decided unguarded, in this process
+        self.pool = workers_.Pool(_work, budget, workers or os.cpu_count() or 1,
+                                  start=timelimit.inside_checker, cost=_cost) \
+            if budget is not None and "fork" in multiprocessing.get_all_start_methods() else None
+        self.stream, self.streaming = stream, None
+
+    def __enter__(self):
+        if self.pool is not None:
+            self.pool.__enter__()
+        if self.pool is not None and self.stream:
+            self.streaming = self.pool.background()
+            self.streaming.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            try:
+                if self.streaming is not None:
+                    self.streaming.__exit__(*exc)
+            finally:
+                self.pool.__exit__(*exc)
+        return False
+
+    def submit(self, claims) -> int:
+        """Queue ``claims`` (packages from :func:`claim`); a ticket for :meth:`results`."""
+        claims = list(claims)
+        found = self.cache.get_many(claims, self.budget) if self.cache is not None else [None] * len(claims)
+        todo = [claims[k] for k, verdict in enumerate(found) if verdict is None]
+        indices = self.pool.add(todo, send=self.stream) if self.pool is not None and todo else None
+        self.groups.append((claims, found, indices))
+        return len(self.groups) - 1
+
+    def results(self, ticket: int) -> list[tuple[Verdict, float | None]]:
+        """The ``(verdict, seconds)`` of each claim of one submitted group, in order; a badly
+        posed claim re-raises its ``ClaimError`` here."""
+        if ticket not in self.done:
+            self._finish()
+            claims, found, indices = self.groups[ticket]
+            todo = [k for k, verdict in enumerate(found) if verdict is None]
+            fresh = [self._fresh(self.pool.result(k)) for k in indices] if indices is not None \
+                else [_timed(claims[k]) for k in todo]
+            out = [(verdict, None) for verdict in found]
+            for k, result in zip(todo, fresh):
+                out[k] = result
+            if self.cache is not None:
+                self.cache.put_many([(claims[k], out[k][0]) for k in todo], self.budget)
+            self.done[ticket] = out
+        return self.done[ticket]
+
+    def _finish(self):
+        if self.streaming is not None:
+            streaming, self.streaming = self.streaming, None
+            streaming.__exit__(None, None, None)
+        if self.pool is not None:
+            self.pool.finish()
+
+    def _fresh(self, outcome) -> tuple[Verdict, float]:
+        result, seconds = outcome
         if isinstance(result, BaseException):
             raise result
         if isinstance(result, workers_.Overrun):
-            result = Verdict("unknown", "budget", detail=f"not decided within the budget of {budget:g} s")
+            result = Verdict("unknown", "budget", detail=f"not decided within the budget of {self.budget:g} s")
         elif not isinstance(result, Verdict):
             result = Verdict("unknown", "crash", detail="the checker process died")
-        out.append((result, seconds))
-    return out
+        return result, seconds
+
+
+def _timed(job) -> tuple[Verdict, float]:
+    began = time.monotonic()
+    return _decide(*job), time.monotonic() - began
 
 
 def _cost(job) -> float:
@@ -911,24 +975,59 @@ def _approach(expr, var, point, direction, target, conditions, seed) -> str:
     sides = {"+": (1,), "-": (-1,), "+-": (1, -1)}[str(direction)]
     if point in (sp.oo, -sp.oo):
         sides = (1 if point is sp.oo else -1,)
+    near = _Near(expr, var, params)
     outcomes = set()
     for params_at in parameter_points:
-        f, t = expr.xreplace(params_at), target.xreplace(params_at)
+        t = target.xreplace(params_at)
         for side in sides:
-            outcomes.add(_approach_one(f, var, point, side, t))
+            outcomes.add(_approach_one(near, params_at, point, side, t))
     if "disagrees" in outcomes:
         return "disagrees"
     return "agrees" if outcomes == {"agrees"} else "unknown"
 
 
-def _approach_one(f, var, point, side, target) -> str:
+class _Near:
+    """Values of ``expr`` near the limit point: compiled once for mpmath and evaluated at two
+    precisions far above the digits the offset cancels (an offset of 10^-k loses about k
+    digits, or 2k); where the two disagree, or nothing compiles, SymPy's adaptive evaluation
+    of the exact substituted expression decides."""
+
+    def __init__(self, expr, var, params):
+        self.expr, self.var, self.params = expr, var, list(params)
+        try:
+            self.fast = compiled([var] + self.params, expr)
+        except Exception:
+            self.fast = None
+
+    def __call__(self, at, params_at, k):
+        if self.fast is not None:
+            values = []
+            for digits in (60 + 3 * k, 100 + 4 * k):
+                try:
+                    with mpmath.workdps(digits):
+                        values.append(+mpmath.mpmathify(self.fast(*[_mp_exact(v, digits)
+                                                                    for v in [at] + [params_at[p] for p in self.params]])))
+                except Exception:
+                    break
+            if len(values) == 2 and all(mpmath.isfinite(v) for v in values):
+                with mpmath.workdps(60):
+                    if abs(values[0] - values[1]) <= mpmath.mpf(10) ** -40 * max(1, abs(values[1])):
+                        return +values[1]
+        return exact_value(self.expr.xreplace(params_at).xreplace({self.var: at}), 60)
+
+
+def _mp_exact(value, digits):
+    return mpmath.mpmathify(sp.N(value, digits + 10)._to_mpmath(int((digits + 10) * 3.33) + 10))
+
+
+def _approach_one(near, params_at, point, side, target) -> str:
     values = []
     for k in _SCALES:
         if point in (sp.oo, -sp.oo):
             at = side * sp.sqrt(2) * sp.Rational(7, 3) * sp.Integer(10) ** k
         else:
             at = point + side * sp.sqrt(2) / 7 * sp.Rational(1, 10 ** k)
-        v = exact_value(f.xreplace({var: at}), 60)
+        v = near(at, params_at, k)
         if v is None:
             return "unknown"
         values.append(v)

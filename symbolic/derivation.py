@@ -32,7 +32,7 @@ from typing import Any, Mapping, Sequence
 
 import sympy as sp
 
-from .check import DEFAULT_BUDGET, RELATIONS, Verdict, claim, decide, verify, weakest
+from .check import DEFAULT_BUDGET, RELATIONS, Verdict, Checking, claim, verify, weakest
 
 __all__ = ["Assumption", "Step", "Claim", "Goal", "Exhibit", "CrossCheck", "Section", "Derivation",
            "CheckedDerivation", "check_all", "symbol_assumptions", "result_to_json", "PARTS"]
@@ -443,16 +443,21 @@ class CheckedDerivation:
 
 def check_all(derivations, budget: float | None = DEFAULT_BUDGET, seed: int = 0,
               cache=None) -> list["CheckedDerivation"]:
-    """Check several derivations in one batch (the checker's processes stay busy from the first
-    step of the first to the last of the last); one :class:`CheckedDerivation` each."""
-    batches = [[claim(s.lhs, s.rhs, d.assumptions + s.assumptions, relation=s.relation, cases=s.cases,
-                      seed=seed) for s in d.steps]
-               + [claim(c.lhs, c.rhs, d.assumptions, relation=c.relation, cases=c.cases, seed=seed)
-                  for c in d.claims] for d in derivations]
-    decided = iter(decide([job for batch in batches for job in batch], budget=budget, cache=cache))
+    """Check several derivations in one session of the checker's processes: each
+    derivation's claims are decided while the next is being built (``derivations`` may be a
+    generator that builds them); one :class:`CheckedDerivation` each."""
+    done, tickets = [], []
+    with Checking(budget, cache=cache) as checking:
+        for d in derivations:
+            batch = [claim(s.lhs, s.rhs, d.assumptions + s.assumptions, relation=s.relation, cases=s.cases,
+                           seed=seed) for s in d.steps] \
+                + [claim(c.lhs, c.rhs, d.assumptions, relation=c.relation, cases=c.cases, seed=seed)
+                   for c in d.claims]
+            done.append(d)
+            tickets.append(checking.submit(batch))
+        decided = [checking.results(t) for t in tickets]
     out = []
-    for d, batch in zip(derivations, batches):
-        mine = [next(decided) for _ in batch]
+    for d, mine in zip(done, decided):
         verdicts = tuple(verdict for verdict, _ in mine)
         checked = CheckedDerivation(d, verdicts[:len(d.steps)], verdicts[len(d.steps):],
                                     seconds=tuple(seconds for _, seconds in mine))

@@ -27,14 +27,15 @@ def toy():
 
 @pytest.fixture
 def count_checks(monkeypatch):
-    """How many times derivations were checked (calls of decide by Derivation.check)."""
+    """How many times derivations were checked (groups of claims submitted by Derivation.check)."""
     calls = []
-    real = derivation_module.decide
 
-    def counting(jobs, **kwargs):
-        calls.append(len(jobs))
-        return real(jobs, **kwargs)
-    monkeypatch.setattr(derivation_module, "decide", counting)
+    class Counting(derivation_module.Checking):
+        def submit(self, claims):
+            claims = list(claims)
+            calls.append(len(claims))
+            return super().submit(claims)
+    monkeypatch.setattr(derivation_module, "Checking", Counting)
     return calls
 
 
