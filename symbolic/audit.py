@@ -473,7 +473,10 @@ def _integrals_numeric(expr, digits):
         expr = expr.xreplace(values)
 
 
+@functools.lru_cache(maxsize=256)
 def _quad(integral, digits):
+    """The value of a closed integral by mpmath's quadrature (``None`` when it cannot be had);
+    remembered, since an audit and the audit after it meet the same constant integrals."""
     variables = [lim[0] for lim in integral.limits]
     if any(len(lim) != 3 for lim in integral.limits):
         return None

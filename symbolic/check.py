@@ -691,7 +691,7 @@ def _prove_zero(diff):
     """Try each rewriting; return (method, residual) with residual 0 on success.  Only a
     structural zero counts: SymPy's ``is_zero`` is not trusted on its own."""
     residual = diff
-    for name, rewrite in _REWRITES:
+    for name, rewrite in _rewrites_for(diff):
         try:
             attempt = rewrite(diff)
         except Exception:                       # a rewrite that errors proves nothing
@@ -701,6 +701,20 @@ def _prove_zero(diff):
         if name in ("expand", "simplify"):      # the residual shown: expanded, then simplified
             residual = attempt
     return None, residual
+
+
+def _rewrites_for(diff):
+    """``_REWRITES`` in the order to try them on ``diff``: a quotient by a sum goes to
+    ``cancel`` before ``expand``, which would multiply out its numerator in vain (and
+    ``cancel`` expands it anyway)."""
+    over_sum = any(isinstance(node, sp.Pow) and node.exp.is_negative and isinstance(node.base, sp.Add)
+                   and node.base.free_symbols for node in sp.preorder_traversal(diff))
+    if not over_sum:
+        return _REWRITES
+    names = [name for name, _ in _REWRITES]
+    order = list(_REWRITES)
+    order.insert(names.index("expand"), order.pop(names.index("cancel")))
+    return order
 
 
 def _prove_equal(lhs, rhs, conditions):
