@@ -200,6 +200,8 @@ def _random_value(sym, rng):
             value = magnitude * sp.sqrt(rng.choice((2, 3, 5, 7)))
         else:
             value = magnitude * rng.choice((1, -1)) + sp.I * sp.Rational(rng.randint(-999, 999), 100)
+        if sym.is_imaginary and value.is_real:       # no draw above is purely imaginary
+            value = sp.I * (value or magnitude)
         if _fits(sym, value):
             return value
     return None

@@ -548,9 +548,9 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
         with timelimit.time_limit(_QUICK_SECONDS):
             symbolic, method, residual = _symbolic_route(lhs, rhs, conditions, relation)
     except timelimit.Timeout:
-        first = audit(lhs, rhs, conditions, relation, seed + 1)
-        if first.refutes:
-            return _combine(None, "numeric", first, residual=sp.sympify(lhs - rhs))
+        refuted = _refuted_first(lhs, rhs, conditions, relation, seed)
+        if refuted is not None:
+            return refuted
         symbolic, method, residual = _symbolic_route(lhs, rhs, conditions, relation)
     if symbolic is None and relation != "==":
         witness = _witness(lhs, rhs, conditions, relation, seed)
@@ -565,6 +565,38 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
 
 
 _QUICK_SECONDS = 2.0
+
+
+def _refuted_first(lhs, rhs, conditions, relation, seed) -> Verdict | None:
+    """Before a rewriting that may not end within the budget: the audit, then the audit of
+    the expanded difference (a difference below the rounding noise of both sides shows in
+    it), then the deep audit.  The ``failed`` verdict of the first that refutes the claim."""
+    first = audit(lhs, rhs, conditions, relation, seed + 1)
+    if first.refutes:
+        return _combine(None, "numeric", first, residual=sp.sympify(lhs - rhs))
+    early = _early_residual(lhs, rhs, conditions) if relation == "==" else None
+    if early is not None:
+        second = audit(lhs, rhs, conditions, relation, seed + 1, residual=early)
+        if second.refutes:
+            return _combine(None, "numeric", second, residual=early)
+    deeper = deep_audit(lhs, rhs, conditions, relation, seed + 1) if first.evaluated else None
+    if deeper is not None and deeper.refutes:
+        return _combine(None, "numeric", deeper, residual=early if early is not None else sp.sympify(lhs - rhs))
+    return None
+
+
+def _early_residual(lhs, rhs, conditions):
+    """The expanded difference of the two sides if SymPy gives it within a moment, else None:
+    sampled by the audit, it shows a difference such as ``exp(-500)`` that is hidden in the
+    rounding noise of both sides, before the full rewriting (which may not end) is tried."""
+    try:
+        with timelimit.time_limit(_QUICK_SECONDS):
+            early = sp.expand(_refined(sp.sympify(lhs - rhs), conditions).doit())
+    except timelimit.Timeout:
+        return None
+    except Exception:                          # a rewrite that errors gives nothing to sample
+        return None
+    return early if isinstance(early, sp.Expr) and early != 0 else None
 
 
 def _symbolic_route(lhs, rhs, conditions, relation):
@@ -743,17 +775,22 @@ def _prove_inequality(lhs, rhs, conditions, relation):
     if len(free) == 1 and free[0].is_real:           # one variable: the exact minimum over its domain
         sym = free[0]
         try:
-            domain = _domain_of(sym)
-            low = _minimum(gap, sym, domain)
-            if low.is_number and low.is_finite and (low.is_positive if strict else low.is_nonnegative):
-                return "proved", "minimum", low
-            roots = sp.solveset(gap, sym, domain)
-            if strict and low.is_number and low.is_zero \
-                    and continuous_domain(gap, sym, domain) == domain and roots == sp.S.EmptySet:
-                return "proved", "minimum+no-root", low
-        except Exception:
+            # SymPy's minimum can loop over infinitely many critical points (x - sin(x))
+            with timelimit.time_limit(_SOLVER_SECONDS):
+                domain = _domain_of(sym)
+                low = _minimum(gap, sym, domain)
+                if low.is_number and low.is_finite and (low.is_positive if strict else low.is_nonnegative):
+                    return "proved", "minimum", low
+                roots = sp.solveset(gap, sym, domain)
+                if strict and low.is_number and low.is_zero \
+                        and continuous_domain(gap, sym, domain) == domain and roots == sp.S.EmptySet:
+                    return "proved", "minimum+no-root", low
+        except (Exception, timelimit.Timeout):
             pass
     return None, "undecided", gap
+
+
+_SOLVER_SECONDS = 4.0     # at most this long for SymPy's minimum or solveset on one claim
 
 
 def _domain_of(sym):
@@ -778,10 +815,11 @@ def _witness(lhs, rhs, conditions, relation, seed) -> Verdict | None:
         return None
     sym = free[0]
     try:
-        domain = _domain_of(sym)
-        candidates = _first_elements(sp.solveset(gap, sym, domain)) + \
-            _first_elements(sp.solveset(sp.diff(gap, sym), sym, domain))
-    except Exception:
+        with timelimit.time_limit(_SOLVER_SECONDS):
+            domain = _domain_of(sym)
+            candidates = _first_elements(sp.solveset(gap, sym, domain)) + \
+                _first_elements(sp.solveset(sp.diff(gap, sym), sym, domain))
+    except (Exception, timelimit.Timeout):
         return None
     for point in candidates:
         if not (point.is_number and _fits(sym, point)) or \

@@ -16,6 +16,7 @@ import time
 __all__ = ["Timeout", "time_limit", "inside_checker"]
 
 _ACTIVE = False
+_AGAIN = 0.05          # seconds before a time-out that went unseen is raised again
 
 
 class Timeout(BaseException):
@@ -37,7 +38,14 @@ def time_limit(seconds: float):
         yield
         return
 
+    live = [True]
+
     def _ring(signum, frame):
+        if not live[0]:
+            return
+        # Python drops an exception raised inside a garbage-collector callback or a __del__
+        # ("Exception ignored in ..."): should this Timeout land there, the alarm rings again
+        signal.setitimer(signal.ITIMER_REAL, _AGAIN)
         raise Timeout()
 
     outer = signal.getitimer(signal.ITIMER_REAL)[0]
@@ -47,6 +55,7 @@ def time_limit(seconds: float):
     try:
         yield
     finally:
+        live[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer > 0:
