@@ -547,8 +547,9 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
     try:
         with timelimit.time_limit(_QUICK_SECONDS):
             symbolic, method, residual = _symbolic_route(lhs, rhs, conditions, relation)
+        deep_done = False
     except timelimit.Timeout:
-        refuted = _refuted_first(lhs, rhs, conditions, relation, seed)
+        refuted, deep_done = _refuted_first(lhs, rhs, conditions, relation, seed)
         if refuted is not None:
             return refuted
         symbolic, method, residual = _symbolic_route(lhs, rhs, conditions, relation)
@@ -557,7 +558,7 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
         if witness is not None:
             return witness
     found = audit(lhs, rhs, conditions, relation, seed + 1, residual=residual)
-    if symbolic is None and found.evaluated and not found.refutes:
+    if symbolic is None and found.evaluated and not found.refutes and not deep_done:
         deeper = deep_audit(lhs, rhs, conditions, relation, seed + 1)
         if deeper.refutes:
             return _combine(None, "numeric", deeper, residual=residual)
@@ -567,22 +568,26 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
 _QUICK_SECONDS = 2.0
 
 
-def _refuted_first(lhs, rhs, conditions, relation, seed) -> Verdict | None:
+def _refuted_first(lhs, rhs, conditions, relation, seed) -> tuple[Verdict | None, bool]:
     """Before a rewriting that may not end within the budget: the audit, then the audit of
     the expanded difference (a difference below the rounding noise of both sides shows in
-    it), then the deep audit.  The ``failed`` verdict of the first that refutes the claim."""
+    it), then the deep audit.  The ``failed`` verdict of the first that refutes the claim
+    (or None), and whether the deep audit ran (it need not run again)."""
     first = audit(lhs, rhs, conditions, relation, seed + 1)
     if first.refutes:
-        return _combine(None, "numeric", first, residual=sp.sympify(lhs - rhs))
+        return _combine(None, "numeric", first, residual=sp.sympify(lhs - rhs)), False
     early = _early_residual(lhs, rhs, conditions) if relation == "==" else None
     if early is not None:
         second = audit(lhs, rhs, conditions, relation, seed + 1, residual=early)
         if second.refutes:
-            return _combine(None, "numeric", second, residual=early)
-    deeper = deep_audit(lhs, rhs, conditions, relation, seed + 1) if first.evaluated else None
-    if deeper is not None and deeper.refutes:
-        return _combine(None, "numeric", deeper, residual=early if early is not None else sp.sympify(lhs - rhs))
-    return None
+            return _combine(None, "numeric", second, residual=early), False
+    if not first.evaluated:
+        return None, False
+    deeper = deep_audit(lhs, rhs, conditions, relation, seed + 1)
+    if deeper.refutes:
+        residual = early if early is not None else sp.sympify(lhs - rhs)
+        return _combine(None, "numeric", deeper, residual=residual), True
+    return None, True
 
 
 def _early_residual(lhs, rhs, conditions):
