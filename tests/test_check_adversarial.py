@@ -10,7 +10,8 @@ here by the test itself and independently of the checker:
   evaluation), or, where no finite set of points says anything (limits, infinities, sets),
   a custom check and an exact argument in a comment.
 
-The verdicts come from one batched ``verify_many`` call (a module-scoped fixture).  The
+The verdicts come from one streaming ``Checking`` session (a module-scoped fixture), whose
+workers receive every claim pickled, as they do in ``dgm-proofs run``.  The
 assertions are the issue's: no FALSE claim is ``proved`` or ``checked``; no TRUE claim is
 ``failed``; every bad input raises in the caller.  ``test_status_counts`` records the
 status counts per family (run with ``-s`` to see them; set ``ADVERSARIAL_REPORT=path`` to
@@ -32,7 +33,7 @@ import sympy as sp
 import symbolic.alpha as alpha_topic
 from conftest import evidence_value
 
-from symbolic.check import ClaimError, claim, verify, verify_many
+from symbolic.check import Checking, ClaimError, claim, verify, verify_many
 
 # one worker decides the whole batch (a module fixture would run once per worker)
 pytestmark = pytest.mark.xdist_group("adversarial")
@@ -808,7 +809,10 @@ def verdicts():
             errors[case.name] = exc
             packaged.append(None)
     batch = [c for c in packaged if c is not None]
-    results = iter(verify_many(batch, budget=BUDGET, workers=2)) if batch else iter(())
+    # a streaming session, as `dgm-proofs run` checks derivations: the workers are forked
+    # first and every claim reaches them pickled (what a claim must survive)
+    with Checking(budget=BUDGET, workers=2) as checking:
+        results = iter([verdict for verdict, _ in checking.results(checking.submit(batch))])
     out = {}
     for case, pkg in zip(CASES, packaged):
         out[case.name] = errors[case.name] if pkg is None else next(results)
