@@ -60,7 +60,7 @@ from sympy.calculus.util import continuous_domain, minimum as _minimum
 
 from . import timelimit
 from . import workers as workers_
-from .audit import Audit, _fits, _holds, audit, compiled, confirm_point, deep_audit, exact_value, points
+from .audit import Audit, _fits, _holds, _mp, audit, compiled, confirm_point, deep_audit, exact_value, points
 
 __all__ = ["Verdict", "verify", "verify_many", "decide", "Checking", "claim", "ClaimError", "STATUSES", "DEFAULT_BUDGET",
            "MAX_BUDGET", "weakest"]
@@ -352,23 +352,16 @@ class Checking:
         self.pool = workers_.Pool(_work, budget, workers or os.cpu_count() or 1,
                                   start=timelimit.inside_checker, cost=_cost) \
             if budget is not None and "fork" in multiprocessing.get_all_start_methods() else None
-        self.stream, self.streaming = stream, None
+        self.stream = stream
 
     def __enter__(self):
-        if self.pool is not None:
-            self.pool.__enter__()
         if self.pool is not None and self.stream:
-            self.streaming = self.pool.background()
-            self.streaming.__enter__()
+            self.pool.background()
         return self
 
     def __exit__(self, *exc):
         if self.pool is not None:
-            try:
-                if self.streaming is not None:
-                    self.streaming.__exit__(*exc)
-            finally:
-                self.pool.__exit__(*exc)
+            self.pool.__exit__(*exc)             # no worker is left behind
         return False
 
     def submit(self, claims) -> int:
@@ -384,7 +377,8 @@ class Checking:
         """The ``(verdict, seconds)`` of each claim of one submitted group, in order; a badly
         posed claim re-raises its ``ClaimError`` here."""
         if ticket not in self.done:
-            self._finish()
+            if self.pool is not None:
+                self.pool.finish()
             claims, found, indices = self.groups[ticket]
             todo = [k for k, verdict in enumerate(found) if verdict is None]
             fresh = [self._fresh(self.pool.result(k)) for k in indices] if indices is not None \
@@ -396,13 +390,6 @@ class Checking:
                 self.cache.put_many([(claims[k], out[k][0]) for k in todo], self.budget)
             self.done[ticket] = out
         return self.done[ticket]
-
-    def _finish(self):
-        if self.streaming is not None:
-            streaming, self.streaming = self.streaming, None
-            streaming.__exit__(None, None, None)
-        if self.pool is not None:
-            self.pool.finish()
 
     def _fresh(self, outcome) -> tuple[Verdict, float]:
         result, seconds = outcome
@@ -596,10 +583,8 @@ def _early_residual(lhs, rhs, conditions):
     rounding noise of both sides, before the full rewriting (which may not end) is tried."""
     try:
         with timelimit.time_limit(_QUICK_SECONDS):
-            early = sp.expand(_refined(sp.sympify(lhs - rhs), conditions).doit())
-    except timelimit.Timeout:
-        return None
-    except Exception:                          # a rewrite that errors gives nothing to sample
+            early = _REWRITE["expand"](_refined(sp.sympify(lhs - rhs), conditions))
+    except (Exception, timelimit.Timeout):     # a rewrite that errors gives nothing to sample
         return None
     return early if isinstance(early, sp.Expr) and early != 0 else None
 
@@ -740,18 +725,18 @@ def _prove_zero(diff):
     return None, residual
 
 
+_REWRITE = dict(_REWRITES)
+# a quotient by a sum goes to cancel before expand, which would multiply out its numerator in
+# vain (cancel expands it anyway)
+_CANCEL_FIRST = tuple(sorted(_REWRITES, key=lambda r: ("identical", "doit", "cancel").index(r[0])
+                             if r[0] in ("identical", "doit", "cancel") else 3))
+
+
 def _rewrites_for(diff):
-    """``_REWRITES`` in the order to try them on ``diff``: a quotient by a sum goes to
-    ``cancel`` before ``expand``, which would multiply out its numerator in vain (and
-    ``cancel`` expands it anyway)."""
+    """``_REWRITES`` in the order to try them on ``diff``."""
     over_sum = any(isinstance(node, sp.Pow) and node.exp.is_negative and isinstance(node.base, sp.Add)
                    and node.base.free_symbols for node in sp.preorder_traversal(diff))
-    if not over_sum:
-        return _REWRITES
-    names = [name for name, _ in _REWRITES]
-    order = list(_REWRITES)
-    order.insert(names.index("expand"), order.pop(names.index("cancel")))
-    return order
+    return _CANCEL_FIRST if over_sum else _REWRITES
 
 
 def _prove_equal(lhs, rhs, conditions):
@@ -1062,8 +1047,8 @@ class _Near:
             for digits in (60 + 3 * k, 100 + 4 * k):
                 try:
                     with mpmath.workdps(digits):
-                        values.append(+mpmath.mpmathify(self.fast(*[_mp_exact(v, digits)
-                                                                    for v in [at] + [params_at[p] for p in self.params]])))
+                        args = [_mp(v, digits + 10) for v in [at] + [params_at[p] for p in self.params]]
+                        values.append(+mpmath.mpmathify(self.fast(*args)))
                 except Exception:
                     break
             if len(values) == 2 and all(mpmath.isfinite(v) for v in values):
@@ -1071,10 +1056,6 @@ class _Near:
                     if abs(values[0] - values[1]) <= mpmath.mpf(10) ** -40 * max(1, abs(values[1])):
                         return +values[1]
         return exact_value(self.expr.xreplace(params_at).xreplace({self.var: at}), 60)
-
-
-def _mp_exact(value, digits):
-    return mpmath.mpmathify(sp.N(value, digits + 10)._to_mpmath(int((digits + 10) * 3.33) + 10))
 
 
 def _approach_one(near, params_at, point, side, target) -> str:

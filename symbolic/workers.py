@@ -14,7 +14,6 @@ worker is left behind.
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import multiprocessing
 import multiprocessing.connection
@@ -79,10 +78,7 @@ class Pool:
         return self
 
     def __exit__(self, *exc):
-        self.stopping = True
-        self._wake()
-        if self.thread is not None:
-            self.thread.join()
+        self._stop_background()
         for worker in self.pool:                 # interrupted or failed: leave no process behind
             worker.end(kill=True)
         self.pool.clear()
@@ -108,27 +104,24 @@ class Pool:
     def result(self, index) -> tuple[Any, float]:
         return self.results[index]
 
-    @contextlib.contextmanager
-    def background(self):
-        """Fork the workers now and dispatch in a thread until the block ends (then
-        :meth:`finish` completes the rest in the caller's thread)."""
+    def background(self) -> None:
+        """Fork the workers now and dispatch in a thread, while the caller goes on adding
+        jobs, until :meth:`finish` takes over in the caller's thread."""
         while len(self.pool) < self.size:
             self.pool.append(_Worker(self))
         self.thread = threading.Thread(target=self._dispatch, args=(True,), daemon=True)
         self.thread.start()
-        try:
-            yield self
-        finally:
-            self.stopping = True                 # the thread stops; finish() takes over
+
+    def _stop_background(self) -> None:
+        if self.thread is not None:
+            self.stopping = True
             self._wake()
             self.thread.join()
-            self.thread = None
-            self.stopping = False
-        if self.error is not None:
-            raise self.error
+            self.thread, self.stopping = None, False
 
     def finish(self) -> None:
         """Decide every queued job, in this thread; then stop the workers."""
+        self._stop_background()
         self._dispatch(False)
         if self.error is not None:
             raise self.error

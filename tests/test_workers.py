@@ -63,9 +63,9 @@ def test_a_worker_that_dies_is_reported_and_replaced():
 
 def test_jobs_added_while_the_workers_run_are_sent_to_them_pickled():
     with Pool(square, budget=10, workers=2) as pool:
-        with pool.background():
-            first = pool.add([1, 2, 3])                  # the workers are already forked
-            later = pool.add([4, 5])
+        pool.background()
+        first = pool.add([1, 2, 3])                      # the workers are already forked
+        later = pool.add([4, 5])
         pool.finish()
         assert [pool.result(k)[0] for k in list(first) + list(later)] == [1, 4, 9, 16, 25]
     assert children() == []
@@ -75,8 +75,8 @@ def test_a_job_that_cannot_be_pickled_goes_to_a_freshly_forked_worker():
     def apply(job):
         return job()
     with Pool(apply, budget=10, workers=1) as pool:
-        with pool.background():
-            indices = pool.add([lambda: "inherited", lambda: 41 + 1])
+        pool.background()
+        indices = pool.add([lambda: "inherited", lambda: 41 + 1])
         pool.finish()
         assert [pool.result(k)[0] for k in indices] == ["inherited", 42]
 
