@@ -221,8 +221,6 @@ def _run(args, out) -> int:
     for problem in problems:                   # every problem's own checks, before any building
         if hasattr(problem, "validate"):
             problem.validate(args)
-    for problem in problems:                   # bad input is refused before any long work
-        registry.built(problem, args)
     figures = figures_of(problems, args, args.lang) if args.latex is not None else {}
     stdout = out
     if args.json == STDOUT:                    # the JSON alone on standard output

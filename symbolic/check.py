@@ -528,15 +528,20 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
     conditions = tuple(c for c in conditions if c is not sp.true)
     if any(c is sp.false for c in conditions):
         raise ClaimError("the conditions contradict the symbols' own assumptions")
-    # the symbolic route first, for a moment: most true claims are proved at once, and then
-    # one audit suffices.  If it takes longer, the audit goes first, so that a false claim is
-    # refuted before the costly rewriting goes on.
+    # An inequality's audit does not depend on the symbolic route (only an equality's samples
+    # the route's residual): it goes first, and a false inequality is refuted before any
+    # sign or minimum search.  An equality's symbolic route goes first, for a moment: most
+    # true claims are proved at once, and then one audit suffices.  If it takes longer, the
+    # audit goes first, so that a false claim is refuted before the costly rewriting goes on.
+    first = audit(lhs, rhs, conditions, relation, seed + 1) if relation != "==" else None
+    if first is not None and first.refutes:
+        return _combine(None, "numeric", first, residual=sp.sympify(lhs - rhs))
     try:
         with timelimit.time_limit(_QUICK_SECONDS):
             symbolic, method, residual = _symbolic_route(lhs, rhs, conditions, relation)
         deep_done = False
     except timelimit.Timeout:
-        refuted, deep_done = _refuted_first(lhs, rhs, conditions, relation, seed)
+        refuted, deep_done = _refuted_first(lhs, rhs, conditions, relation, seed, first)
         if refuted is not None:
             return refuted
         symbolic, method, residual = _symbolic_route(lhs, rhs, conditions, relation)
@@ -544,7 +549,7 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
         witness = _witness(lhs, rhs, conditions, relation, seed)
         if witness is not None:
             return witness
-    found = audit(lhs, rhs, conditions, relation, seed + 1, residual=residual)
+    found = first or audit(lhs, rhs, conditions, relation, seed + 1, residual=residual)
     if symbolic is None and found.evaluated and not found.refutes and not deep_done:
         deeper = deep_audit(lhs, rhs, conditions, relation, seed + 1)
         if deeper.refutes:
@@ -555,12 +560,13 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
 _QUICK_SECONDS = 2.0
 
 
-def _refuted_first(lhs, rhs, conditions, relation, seed) -> tuple[Verdict | None, bool]:
-    """Before a rewriting that may not end within the budget: the audit, then the audit of
-    the expanded difference (a difference below the rounding noise of both sides shows in
-    it), then the deep audit.  The ``failed`` verdict of the first that refutes the claim
-    (or None), and whether the deep audit ran (it need not run again)."""
-    first = audit(lhs, rhs, conditions, relation, seed + 1)
+def _refuted_first(lhs, rhs, conditions, relation, seed, first=None) -> tuple[Verdict | None, bool]:
+    """Before a rewriting that may not end within the budget: the audit (``first``, when it
+    has run already), then the audit of the expanded difference (a difference below the
+    rounding noise of both sides shows in it), then the deep audit.  The ``failed`` verdict
+    of the first that refutes the claim (or None), and whether the deep audit ran (it need
+    not run again)."""
+    first = first or audit(lhs, rhs, conditions, relation, seed + 1)
     if first.refutes:
         return _combine(None, "numeric", first, residual=sp.sympify(lhs - rhs)), False
     early = _early_residual(lhs, rhs, conditions) if relation == "==" else None

@@ -99,6 +99,23 @@ def test_failed_verdict_carries_counterexample_and_values():
     assert sp.Abs(left - right) > 0
 
 
+def test_a_false_inequality_is_refuted_by_the_audit_before_any_symbolic_search(monkeypatch):
+    # an inequality's audit does not depend on the symbolic route, so it runs first: the sign
+    # and minimum searches (seconds on a gap like this one) are never started for it
+    import symbolic.check as check
+
+    def never(*args):
+        raise AssertionError("the symbolic route ran on a claim the audit refutes")
+    monkeypatch.setattr(check, "_symbolic_route", never)
+    monkeypatch.setattr(check, "_witness", never)
+    p = sp.Symbol("p", positive=True)
+    tiny = sp.exp(-500)
+    verdict = verify(sp.exp(sp.sqrt(p) * sp.log(p) / 4) + tiny, tiny / 2, relation="<", budget=None)
+    assert verdict.status == "failed" and verdict.method == "numeric"
+    left, right = verdict.values
+    assert left > right > 0
+
+
 def test_positivity_from_a_relational_assumption_enables_the_rule():
     assert verify(sp.log(x * y), sp.log(x) + sp.log(y), assumptions=[x > 0, y > 0]).status == "proved"
     assert verify(sp.sqrt(x**2), x, assumptions=[x >= 0]).status == "proved"

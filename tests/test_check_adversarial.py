@@ -91,20 +91,22 @@ def claim_holds_at(lhs, rhs, relation, point):
         return bool({"==": a == b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[relation])
     verdicts = []
     for digits in (60, 90):
-        va, vb, d = _num(a, digits), _num(b, digits), _num(a - b, digits)
-        assert va is not None and vb is not None and d is not None, f"evidence not evaluable: {a}, {b}"
+        va, vb = _num(a, digits), _num(b, digits)
+        assert va is not None and vb is not None, f"evidence not evaluable: {a}, {b}"
+        with mpmath.workdps(digits + 10):
+            d = va - vb
         scale = max(1, abs(va), abs(vb))
         eps = mpmath.mpf(10) ** (-(digits - 10))
         if relation == "==":
-            # the difference is evaluated as one expression: evalf tracks its relative accuracy,
-            # so differences like exp(-500) are resolved
-            verdicts.append(abs(d) == 0 or abs(d) <= eps * scale and _tiny_is_noise(a - b))
+            # a difference in the noise is looked at again at 300 digits, so that differences
+            # like exp(-500) are resolved
+            verdicts.append(bool(abs(d) <= eps * scale and _tiny_is_noise(a, b)))
             continue
         if abs(va.imag) > eps * scale or abs(vb.imag) > eps * scale:
             verdicts.append(False)                                # not real: undefined order
             continue
         gap = d.real
-        if abs(gap) <= eps * scale and not _tiny_is_noise(a - b):
+        if abs(gap) <= eps * scale and not _tiny_is_noise(a, b):
             gap = _num(a - b, 300).real                          # tiny but certainly nonzero
         elif abs(gap) <= eps * scale:
             exact = sp.simplify(a - b)
@@ -116,10 +118,15 @@ def claim_holds_at(lhs, rhs, relation, point):
     return verdicts[0]
 
 
-def _tiny_is_noise(diff):
-    """A difference below 10**-50: only noise if it is still tiny at 300 digits."""
-    d = _num(diff, 300)
-    return d is not None and abs(d) <= mpmath.mpf(10) ** -280
+def _tiny_is_noise(a, b):
+    """A difference below 10**-50: only noise if it is still tiny at 300 digits.  The two
+    sides are evaluated apart to 320 digits (chasing an exact zero difference to thousands of
+    digits, as the adaptive evaluation of ``a - b`` does, takes seconds and tells no more)."""
+    va, vb = _num(a, 320), _num(b, 320)
+    if va is None or vb is None:
+        return False
+    with mpmath.workdps(330):
+        return abs(va - vb) <= mpmath.mpf(10) ** -280 * max(1, abs(va), abs(vb))
 
 
 def limit_approach(f, var, point, side, digits=60, scales=(10, 20, 30, 40)):

@@ -142,3 +142,28 @@ def test_failed_step_gives_exit_1(monkeypatch, tmp_path):
     report = json.loads(out.read_text())
     assert report["derivations"][0]["steps"][0]["status"] == "failed"
     assert "counterexample" in report["derivations"][0]["steps"][0]
+
+
+def test_run_checks_each_derivation_while_the_next_is_built(monkeypatch, tmp_path):
+    # the checker's processes start on a derivation's claims as soon as it is built: nothing
+    # builds every derivation first and leaves them idle
+    import sympy as sp
+    from proofs import made_masks, output_size, registry
+    from symbolic import check
+    from symbolic.derivation import Derivation, Step
+    monkeypatch.setattr(registry, "_BUILT", {})
+    monkeypatch.setattr(registry, "_CHECKED", {})
+    events = []
+    x = sp.Symbol("x", positive=True)
+    for module in (made_masks, output_size):
+        def build(options, pid=module.ID):
+            events.append(("build", pid))
+            return Derivation(title=pid, id=pid, steps=[Step(sp.sqrt(x**2), x, "sqrt of a square")])
+        monkeypatch.setattr(module, "build", build)
+    submit = check.Checking.submit
+    monkeypatch.setattr(check.Checking, "submit",
+                        lambda self, claims: events.append(("submit",)) or submit(self, claims))
+    status = main(["run", "made-masks", "output-size", "--no-cache", "--json", str(tmp_path / "r.json")],
+                  out=open(os.devnull, "w"))
+    assert status == 0
+    assert events == [("build", "made-masks"), ("submit",), ("build", "output-size"), ("submit",)]
