@@ -589,7 +589,7 @@ def _early_residual(lhs, rhs, conditions):
     rounding noise of both sides, before the full rewriting (which may not end) is tried."""
     try:
         with timelimit.time_limit(_QUICK_SECONDS):
-            early = _REWRITE["expand"](_refined(sp.sympify(lhs - rhs), conditions))
+            early = _REWRITE["expand"](_refined(sp.sympify(lhs - rhs), conditions).doit())
     except (Exception, timelimit.Timeout):     # a rewrite that errors gives nothing to sample
         return None
     return early if isinstance(early, sp.Expr) and early != 0 else None
@@ -702,26 +702,36 @@ def _consistent(assumptions: dict, prop: str) -> dict:
     return keep
 
 
+# each rewrite is applied to the difference after ``doit()``, which is done once per claim
+# (on a difference holding integrals or sums it is often the costliest step); "identical"
+# looks at the difference as written
 _REWRITES = (
     ("identical", lambda d: d),
-    ("doit", lambda d: d.doit()),
-    ("expand", lambda d: sp.expand(d.doit())),
-    ("cancel", lambda d: sp.cancel(sp.together(d.doit()))),
-    ("expand_log", lambda d: sp.expand(sp.expand_log(d.doit()))),   # valid only where SymPy's assumptions allow
-    ("powsimp", lambda d: sp.expand(sp.powsimp(sp.powdenest(d.doit())))),
-    ("simplify", lambda d: sp.simplify(d.doit())),
-    ("piecewise", lambda d: sp.simplify(sp.piecewise_fold(d.doit()).rewrite(sp.Piecewise))),
-    ("exp", lambda d: sp.simplify(sp.expand(d.doit().rewrite(sp.exp)))),
+    ("doit", lambda d: d),
+    ("expand", sp.expand),
+    ("cancel", lambda d: sp.cancel(sp.together(d))),
+    ("expand_log", lambda d: sp.expand(sp.expand_log(d))),   # valid only where SymPy's assumptions allow
+    ("powsimp", lambda d: sp.expand(sp.powsimp(sp.powdenest(d)))),
+    ("simplify", sp.simplify),
+    ("piecewise", lambda d: sp.simplify(sp.piecewise_fold(d).rewrite(sp.Piecewise))),
+    ("exp", lambda d: sp.simplify(sp.expand(d.rewrite(sp.exp)))),
 )
 
 
 def _prove_zero(diff):
     """Try each rewriting; return (method, residual) with residual 0 on success.  Only a
     structural zero counts: SymPy's ``is_zero`` is not trusted on its own."""
-    residual = diff
+    residual, done = diff, None
     for name, rewrite in _rewrites_for(diff):
         try:
-            attempt = rewrite(diff)
+            if name == "identical":
+                attempt = rewrite(diff)
+            else:
+                if done is None:
+                    done = _done(diff)
+                if isinstance(done, Exception):     # doit errs: no rewrite of it proves anything
+                    continue
+                attempt = rewrite(done)
         except Exception:                       # a rewrite that errors proves nothing
             continue
         if attempt == 0:
@@ -729,6 +739,14 @@ def _prove_zero(diff):
         if name in ("expand", "simplify"):      # the residual shown: expanded, then simplified
             residual = attempt
     return None, residual
+
+
+def _done(expr):
+    """``expr.doit()``, or the exception it raised."""
+    try:
+        return expr.doit()
+    except Exception as exc:
+        return exc
 
 
 _REWRITE = dict(_REWRITES)
