@@ -45,7 +45,7 @@ from sympy.printing.pycode import MpmathPrinter
 
 from .timelimit import Timeout, time_limit
 
-__all__ = ["Audit", "audit", "pool", "points", "concrete_functions", "DIGITS"]
+__all__ = ["Audit", "audit", "samples_residual", "pool", "points", "concrete_functions", "DIGITS"]
 
 DIGITS = 50                   # working precision of the audit
 _LADDER = (50, 100, 200)      # precisions tried before a difference is trusted
@@ -652,10 +652,22 @@ def _point_count(evaluator, count) -> int:
     return min(count, max(budget, 1))
 
 
+def samples_residual(residual, relation: str) -> bool:
+    """Whether :func:`audit` samples ``residual`` (an equality's nonzero exact rewrite of its
+    difference, free of undefined functions); otherwise the audit is the same without it.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol('x')
+    >>> samples_residual(2*x, '=='), samples_residual(sp.Integer(0), '=='), samples_residual(2*x, '<')
+    (True, False, False)
+    """
+    return residual is not None and relation == "==" and isinstance(residual, sp.Expr) \
+        and residual != 0 and not residual.has(sp.core.function.AppliedUndef)
+
+
 def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, state) -> None:
     started = time.monotonic()
-    useful = residual is not None and relation == "==" and isinstance(residual, sp.Expr) \
-        and residual != 0 and not residual.has(sp.core.function.AppliedUndef)
+    useful = samples_residual(residual, relation)
     functions, symbols, evaluator = _prepared(lhs, rhs, relation, residual if useful else None)
     evaluator.pairs, evaluator.settled = len(lhs), 0
     budget = _point_count(evaluator, count)

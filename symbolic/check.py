@@ -60,7 +60,8 @@ from sympy.calculus.util import continuous_domain, minimum as _minimum
 
 from . import timelimit
 from . import workers as workers_
-from .audit import Audit, _fits, _holds, _mp, audit, compiled, confirm_point, deep_audit, exact_value, points
+from .audit import (Audit, _fits, _holds, _mp, audit, compiled, confirm_point, deep_audit, exact_value, points,
+                    samples_residual)
 
 __all__ = ["Verdict", "verify", "verify_many", "decide", "Checking", "claim", "ClaimError", "STATUSES", "DEFAULT_BUDGET",
            "MAX_BUDGET", "weakest"]
@@ -528,19 +529,18 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
     conditions = tuple(c for c in conditions if c is not sp.true)
     if any(c is sp.false for c in conditions):
         raise ClaimError("the conditions contradict the symbols' own assumptions")
-    # An inequality's audit does not depend on the symbolic route (only an equality's samples
-    # the route's residual): it goes first, and a false inequality is refuted before any
-    # sign or minimum search.  An equality's symbolic route goes first, for a moment: most
-    # true claims are proved at once, and then one audit suffices.  If it takes longer, the
-    # audit goes first, so that a false claim is refuted before the costly rewriting goes on.
-    first = audit(lhs, rhs, conditions, relation, seed + 1) if relation != "==" else None
-    if first is not None and first.refutes:
-        return _combine(None, "numeric", first, residual=sp.sympify(lhs - rhs))
+    # The audit goes first: a false claim is refuted before any rewriting or sign search.  A
+    # proved claim's route leaves no residual, so this one audit is its audit too; only an
+    # equality the route leaves with a nonzero residual is audited again, sampling that
+    # residual (where a difference below the rounding noise of both sides shows).
+    first = audit(lhs, rhs, conditions, relation, seed + 1)
+    if first.refutes:
+        return _combine(None, "numeric", first, residual=_shown_residual(lhs, rhs, conditions, relation))
     try:
         with timelimit.time_limit(_QUICK_SECONDS):
             symbolic, method, residual = _symbolic_route(lhs, rhs, conditions, relation)
         deep_done = False
-    except timelimit.Timeout:
+    except timelimit.Timeout:        # before a rewriting that may not end: the deeper audits
         refuted, deep_done = _refuted_first(lhs, rhs, conditions, relation, seed, first)
         if refuted is not None:
             return refuted
@@ -549,7 +549,8 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
         witness = _witness(lhs, rhs, conditions, relation, seed)
         if witness is not None:
             return witness
-    found = first or audit(lhs, rhs, conditions, relation, seed + 1, residual=residual)
+    found = audit(lhs, rhs, conditions, relation, seed + 1, residual=residual) \
+        if samples_residual(residual, relation) else first
     if symbolic is None and found.evaluated and not found.refutes and not deep_done:
         deeper = deep_audit(lhs, rhs, conditions, relation, seed + 1)
         if deeper.refutes:
@@ -557,18 +558,23 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
     return _combine(symbolic, method, found, residual=residual)
 
 
+def _shown_residual(lhs, rhs, conditions, relation):
+    """The difference shown with a refuted claim: expanded when SymPy does it at once."""
+    if relation == "==":
+        early = _early_residual(lhs, rhs, conditions)
+        if early is not None:
+            return early
+    return sp.sympify(lhs - rhs)
+
+
 _QUICK_SECONDS = 2.0
 
 
-def _refuted_first(lhs, rhs, conditions, relation, seed, first=None) -> tuple[Verdict | None, bool]:
-    """Before a rewriting that may not end within the budget: the audit (``first``, when it
-    has run already), then the audit of the expanded difference (a difference below the
-    rounding noise of both sides shows in it), then the deep audit.  The ``failed`` verdict
-    of the first that refutes the claim (or None), and whether the deep audit ran (it need
-    not run again)."""
-    first = first or audit(lhs, rhs, conditions, relation, seed + 1)
-    if first.refutes:
-        return _combine(None, "numeric", first, residual=sp.sympify(lhs - rhs)), False
+def _refuted_first(lhs, rhs, conditions, relation, seed, first: Audit) -> tuple[Verdict | None, bool]:
+    """Before a rewriting that may not end within the budget, after the audit ``first`` found
+    nothing: the audit of the expanded difference (a difference below the rounding noise of
+    both sides shows in it), then the deep audit.  The ``failed`` verdict of the first that
+    refutes the claim (or None), and whether the deep audit ran (it need not run again)."""
     early = _early_residual(lhs, rhs, conditions) if relation == "==" else None
     if early is not None:
         second = audit(lhs, rhs, conditions, relation, seed + 1, residual=early)

@@ -99,9 +99,9 @@ def test_failed_verdict_carries_counterexample_and_values():
     assert sp.Abs(left - right) > 0
 
 
-def test_a_false_inequality_is_refuted_by_the_audit_before_any_symbolic_search(monkeypatch):
-    # an inequality's audit does not depend on the symbolic route, so it runs first: the sign
-    # and minimum searches (seconds on a gap like this one) are never started for it
+def test_a_false_claim_is_refuted_by_the_audit_before_any_symbolic_search(monkeypatch):
+    # the audit runs first: the rewriting, sign and minimum searches (seconds on gaps like
+    # these) are never started for a claim it refutes
     import symbolic.check as check
 
     def never(*args):
@@ -114,6 +114,18 @@ def test_a_false_inequality_is_refuted_by_the_audit_before_any_symbolic_search(m
     assert verdict.status == "failed" and verdict.method == "numeric"
     left, right = verdict.values
     assert left > right > 0
+    wrong = verify((p + 1)**2, p**2 + 1, budget=None)
+    assert wrong.status == "failed" and wrong.residual == 2 * p       # the difference, expanded
+
+
+def test_a_proved_claim_is_audited_once(monkeypatch):
+    import symbolic.check as check
+    calls = []
+    real = check.audit
+    monkeypatch.setattr(check, "audit", lambda *a, **k: calls.append(k.get("residual")) or real(*a, **k))
+    a = sp.Symbol("a", positive=True)
+    assert verify(sp.log(a**2), 2 * sp.log(a), budget=None).status == "proved"
+    assert calls == [None]
 
 
 def test_positivity_from_a_relational_assumption_enables_the_rule():
