@@ -1,6 +1,7 @@
 """Shared test helpers: a named numeric tolerance and a LaTeX compiler.  Every test gets a
 cache folder of its own (``XDG_CACHE_HOME``): never the user's real cache, and no verdict or
-replayed command leaks from one test into another."""
+replayed command leaks from one test into another -- except through ``shared_verdicts``, the
+session's own verdict cache, which the derivation tests pass on purpose."""
 import os
 import shutil
 import subprocess
@@ -9,8 +10,32 @@ import tempfile
 import mpmath
 import pytest
 
-# for subprocesses whose environment a module copies when it is imported
-os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="dgm-proofs-tests-")
+# for subprocesses whose environment a module copies when it is imported, and for module-scoped
+# fixtures (set up before the per-test folder below): one folder per test process, empty when
+# the session starts
+SESSION_CACHE = tempfile.mkdtemp(prefix="dgm-proofs-tests-")
+os.environ["XDG_CACHE_HOME"] = SESSION_CACHE
+
+
+def session_verdicts():
+    """The verdict cache of this test process (:class:`symbolic.cache.VerdictCache`), empty when
+    the session starts: every verdict in it was decided afresh in this session, and a claim
+    that several derivations share (a default and a non-default one, a derivation and its main
+    part) is decided once.  The report fixtures, run through the command line, use it too."""
+    global _SESSION_VERDICTS
+    if _SESSION_VERDICTS is None:
+        from symbolic.cache import VerdictCache
+        _SESSION_VERDICTS = VerdictCache(SESSION_CACHE)
+    return _SESSION_VERDICTS
+
+
+_SESSION_VERDICTS = None
+
+
+@pytest.fixture(scope="session")
+def shared_verdicts():
+    """:func:`session_verdicts` as a fixture."""
+    return session_verdicts()
 
 
 @pytest.fixture(autouse=True)

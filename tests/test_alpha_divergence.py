@@ -15,7 +15,7 @@ from symbolic.derivation import result_to_json
 from symbolic.gaussian import kl_normal
 from symbolic.latex import derivation_latex, document
 from symbolic.text import mismatches, say
-from tests.conftest import untranslated
+from conftest import untranslated
 
 # the default derivations are checked once per process and shared (proofs.registry);
 # keeping these files on one xdist worker lets them share that work
@@ -23,9 +23,9 @@ pytestmark = pytest.mark.xdist_group("derivations")
 
 
 @pytest.fixture(scope="module")
-def checked():
+def checked(shared_verdicts):
     # the default derivation (d = 2), shared through the registry's memo with the report tests
-    return registry.checked(problem, options_for(problem), DEFAULT_BUDGET)
+    return registry.checked(problem, options_for(problem), DEFAULT_BUDGET, shared_verdicts)
 
 
 def test_every_step_is_proved_and_every_goal_reached(checked):
@@ -119,9 +119,9 @@ def test_every_sentence_comes_from_the_catalogue_for_default_and_other_parameter
         assert all(sec.heading.render("ru") != sec.heading for sec in d.sections)
 
 
-def test_non_default_alpha_is_proved_step_by_step():
+def test_non_default_alpha_is_proved_step_by_step(shared_verdicts):
     d = problem.build(options_for(problem, dim=1, alpha="1/3", seed=2))
-    checked = d.check(budget=DEFAULT_BUDGET)
+    checked = d.check(budget=DEFAULT_BUDGET, cache=shared_verdicts)
     assert [(k, v.status) for k, v in enumerate(checked.verdicts) if v.status != "proved"] == []
     assert checked.status == "proved"
     assert d.results["example_alpha"] == sp.Rational(1, 3)

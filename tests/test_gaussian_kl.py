@@ -28,11 +28,11 @@ CHECK_REPORT = os.path.join(ROOT, "..", "shared", "tools", "check_report.py")
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
+def run(tmp_path_factory, shared_verdicts):
     """Build and check the default derivation once; write its JSON report and LaTeX."""
     where = tmp_path_factory.mktemp("gaussian-kl")
     # the default derivation, shared through the registry's memo with the report tests
-    checked = registry.checked(gaussian_kl, options_for(gaussian_kl), DEFAULT_BUDGET)
+    checked = registry.checked(gaussian_kl, options_for(gaussian_kl), DEFAULT_BUDGET, shared_verdicts)
     with open(where / "r.json", "w") as handle:
         json.dump({"version": 1, "derivations": [checked.as_dict()]}, handle)
     (where / "out").mkdir()
@@ -137,9 +137,9 @@ def test_explicit_dimension_three_is_proved():
     assert section.exhibits[0].value.shape == (3, 3)
 
 
-def test_every_step_is_proved_for_non_default_parameters():
+def test_every_step_is_proved_for_non_default_parameters(shared_verdicts):
     # the largest explicit dimension and another seed: new random points, quadrature and Monte Carlo
-    checked = gaussian_kl.build(options_for(gaussian_kl, kl_dim=4, seed=7)).check()
+    checked = gaussian_kl.build(options_for(gaussian_kl, kl_dim=4, seed=7)).check(cache=shared_verdicts)
     assert checked.status == "proved" and checked.goals_reached
     assert [v.status for v in checked.verdicts] == ["proved"] * 30
     assert all(c.passed for c in checked.derivation.cross_checks)
@@ -227,11 +227,11 @@ def test_params_are_validated_in_one_place(field, value, message):
         gaussian_kl.Params(**{field: value})
 
 
-def test_main_part_fits_in_two_pages(run, pdflatex, tmp_path):
+def test_main_part_fits_in_two_pages(run, pdflatex, tmp_path, shared_verdicts):
     checked = run[0]
     main = Derivation(checked.derivation.title, id="gaussian-kl",
                       sections=[sec for sec in checked.derivation.sections if sec.part == "main"])
-    main_checked = main.check()
+    main_checked = main.check(cache=shared_verdicts)
     assert main_checked.status == "proved" and main_checked.goals_reached
     body = text_latex(gaussian_kl.T("question")) + "\n\n" + derivation_latex(main_checked)
     (tmp_path / "main.tex").write_text(document([(gaussian_kl.TITLE, body)]))

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.xdist_group("derivations")
 
 
 @pytest.fixture(scope="module")
-def checked():
+def checked(shared_verdicts):
     # the default derivation, shared through the registry's memo with the report tests
-    return registry.checked(made_masks, options_for(made_masks), DEFAULT_BUDGET)
+    return registry.checked(made_masks, options_for(made_masks), DEFAULT_BUDGET, shared_verdicts)
 
 
 def test_every_step_proved_and_goal_reached(checked):
@@ -134,7 +134,7 @@ def test_figure_is_written_and_deterministic(tmp_path):
 
 # --------------------------------------------------------------------------- issue 12: spec, text, figure
 
-from conftest import untranslated                                   # noqa: E402
+from conftest import session_verdicts, untranslated                 # noqa: E402
 from symbolic.derivation import Derivation                          # noqa: E402
 from symbolic.text import mismatches, say                           # noqa: E402
 
@@ -183,8 +183,9 @@ def test_params_validate_in_one_place():
 
 
 @pytest.mark.parametrize("overrides", [NON_DEFAULT, dict(m=3, degrees=((1, 2),), order=(2, 3, 1))])
-def test_non_default_parameters_every_step_proved(overrides):
-    checked = made_masks.build(options_for(made_masks, **overrides)).check(budget=DEFAULT_BUDGET)
+def test_non_default_parameters_every_step_proved(overrides, shared_verdicts):
+    checked = made_masks.build(options_for(made_masks, **overrides)).check(budget=DEFAULT_BUDGET,
+                                                                           cache=shared_verdicts)
     assert_proved(checked)
     assert checked.status == "proved"
 
@@ -208,7 +209,7 @@ def _main_part_pages(checked, lang, tmp_path, pdflatex):
     from symbolic.latex import text_latex
     d = checked.derivation
     main = Derivation(d.title, id=d.id, sections=[s for s in d.sections if s.part == "main"])
-    body = text_latex(say(made_masks.QUESTION, lang)) + "\n\n" + derivation_latex(main.check(), lang=lang)
+    body = text_latex(say(made_masks.QUESTION, lang)) + "\n\n" + derivation_latex(main.check(cache=session_verdicts()), lang=lang)
     end = (r"\par\noindent\pdfsavepos\write-1{AR1END \thepage\space\the\pdflastypos\space\the\paperheight"
            r"\space\the\topmargin\space\the\headheight\space\the\headsep\space\the\textheight}")
     tex = document([(made_masks.TITLE, body + end)], lang=lang).replace("\\maketitle\n", "")

@@ -13,7 +13,7 @@ from proofs.spec import assemble
 from symbolic import pixels
 from symbolic.check import DEFAULT_BUDGET
 from symbolic.text import Text, placeholders, say
-from tests.conftest import prose_of, untranslated
+from conftest import prose_of, session_verdicts, untranslated
 
 # the default derivations are checked once per process and shared (proofs.registry);
 # keeping these files on one xdist worker lets them share that work
@@ -25,7 +25,7 @@ NON_DEFAULT = [dict(values=16), dict(values=16, C=1), dict(values=255, C=4), dic
 
 
 def default_checked():
-    return registry.checked(output_size, options_for(output_size), DEFAULT_BUDGET)
+    return registry.checked(output_size, options_for(output_size), DEFAULT_BUDGET, session_verdicts())
 
 
 # --------------------------------------------------------------------------- proofs and answers
@@ -44,9 +44,9 @@ def test_default_derivation_is_fully_proved_with_its_answers():
 
 
 @pytest.mark.parametrize("overrides", NON_DEFAULT)
-def test_non_default_parameters_are_fully_proved(overrides):
+def test_non_default_parameters_are_fully_proved(overrides, shared_verdicts):
     d = output_size.build(options_for(output_size, **overrides))
-    checked = d.check()
+    checked = d.check(cache=shared_verdicts)
     assert checked.status == "proved", [(s.reason, v.status) for s, v in checked.steps if v.status != "proved"]
     values = overrides["values"]
     assert d.results["k_min"] == values // 3 + 1 == pixels.first_k_exceeding(3, values)

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 from symbolic import pixels
-from tests.conftest import close
+from conftest import close
 
 
 def enumerate_outputs(W, H, C, per_subpixel):

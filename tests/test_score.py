@@ -14,7 +14,7 @@ from symbolic.score import (A, C, DIM, EPS, MNIST_PARAMS, MU, S, SIGMA, FormalIn
                             score_estimators, var_reparam_mu, var_reparam_sigma, var_score_mu,
                             var_score_mu_baseline, var_score_sigma, variance_curves,
                             variance_ratio, variance_table)
-from tests.conftest import close
+from conftest import close
 
 MC_BAND = 5.0                                    # standard errors allowed for Monte Carlo
 # an arbitrary point away from every special case (q != posterior, sigma != s)

@@ -14,7 +14,7 @@ from proofs.problem import options_for
 from symbolic.latex import derivation_latex, document
 from symbolic.score import C, DIM, compact_form, estimator_expression
 from symbolic.text import Text, say
-from tests.conftest import prose_of, untranslated
+from conftest import prose_of, untranslated
 
 # the default derivations are checked once per process and shared (proofs.registry);
 # keeping these files on one xdist worker lets them share that work
@@ -25,9 +25,9 @@ SAMPLES, SEED = OPTIONS.samples, OPTIONS.seed
 
 
 @pytest.fixture(scope="module")
-def built():
+def built(shared_verdicts):
     # shared through the registry's memo with the report tests
-    return registry.built(score_function, OPTIONS), registry.checked(score_function, OPTIONS, DEFAULT_BUDGET)
+    return registry.built(score_function, OPTIONS), registry.checked(score_function, OPTIONS, DEFAULT_BUDGET, shared_verdicts)
 
 
 def test_every_step_is_proved_and_the_goals_are_reached(built):
@@ -167,9 +167,9 @@ def test_russian_texts_are_russian_for_default_and_other_parameters(built):
                 assert _latin_words(russian) == set(), (text.key, russian)
 
 
-def test_non_default_parameters_are_proved():
+def test_non_default_parameters_are_proved(shared_verdicts):
     d = score_function.build(options_for(score_function, **NON_DEFAULT))
-    checked = d.check()
+    checked = d.check(cache=shared_verdicts)
     assert [v.status for v in checked.verdicts] == ["proved"] * len(d.steps)
     assert checked.status == "proved" and checked.goals_reached
     assert d.results["mnist"]["latent_dim"] == 5
