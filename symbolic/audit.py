@@ -357,7 +357,7 @@ def _constant_sums(expr):
     def constant(e):
         return isinstance(e, sp.Sum) and len(e.limits) == 1 and len(e.limits[0]) == 3 \
             and not (e.function.free_symbols & set(e.variables))
-    return expr.replace(constant, count)
+    return expr.replace(constant, count) if expr.has(sp.Sum) else expr     # replace walks every node
 
 
 def _concrete(expr, functions, shortcuts=True):
