@@ -296,8 +296,21 @@ def _recorded(recorder, args, status: int) -> int:
     return status
 
 
+def _stop_behind(exc):
+    """The interrupt or time limit behind ``exc``, else ``exc``: Python 3.11 wraps what is raised
+    while a class is being created (in ``__set_name__``, say while NumPy loads) in a
+    ``RuntimeError``, and an interrupt that lands there is still an interrupt."""
+    cause = exc
+    while cause is not None:
+        if isinstance(cause, (KeyboardInterrupt, guard.Stopped, guard.TimeLimitReached)):
+            return cause
+        cause = cause.__cause__
+    return exc
+
+
 def _report(exc) -> int | None:
     """Print the one line for ``exc`` and return the exit status; ``None``: not ours to report."""
+    exc = _stop_behind(exc)
     if isinstance(exc, SystemExit):                          # --help, --version
         return exc.code if isinstance(exc.code, int) else 0
     if isinstance(exc, (UsageError, ValueError)):
@@ -305,6 +318,11 @@ def _report(exc) -> int | None:
         line, status = f"error: {message}", 2
     elif isinstance(exc, KeyboardInterrupt):
         line, status = "interrupted", 130
+        # A KeyboardInterrupt that left code run by exec() of a string (dataclasses builds
+        # its methods so, while SymPy loads) leaves CPython 3.11 believing it went unhandled:
+        # at exit the interpreter would kill itself with SIGINT (status -2, not 130).  The
+        # next exec() of a string that ends normally clears that belief.
+        exec("None")
     elif isinstance(exc, guard.Stopped):
         line, status = exc.message, exc.status
     elif isinstance(exc, guard.TimeLimitReached):
@@ -328,15 +346,16 @@ def main(argv=None, out=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     stream = out or sys.stdout
     try:
-        record = replay.lookup(argv, stream)
+        with guard.watching():                 # an interrupt while the libraries load is not lost
+            record = replay.lookup(argv, stream)
+            if record is None:
+                recorder = replay.Recorder(argv, stream)
+                out = _Quietable(stream, tee=recorder.printed)
+                output.recorder = recorder     # told what each commit writes
+                args = build_parser().parse_args(argv)
         if record is not None:
             with guard.guarded(DEFAULT_TIME_LIMIT, PROG):
                 return replay.play(record, _Quietable(stream), _Quietable(sys.stderr))
-        recorder = replay.Recorder(argv, stream)
-        out = _Quietable(stream, tee=recorder.printed)
-        output.recorder = recorder             # told what each commit writes
-        parser = build_parser()
-        args = parser.parse_args(argv)
         if args.command is None:
             raise UsageError("a command is required: list, run, check or report (see --help)")
         if args.command == "list":

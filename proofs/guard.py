@@ -25,8 +25,8 @@ import signal
 import sys
 import threading
 
-__all__ = ["Stopped", "TimeLimitReached", "guarded", "deferred", "end_children", "temporaries",
-           "GRACE"]
+__all__ = ["Stopped", "TimeLimitReached", "watching", "guarded", "deferred", "end_children",
+           "temporaries", "GRACE"]
 
 GRACE = 5.0                 # seconds the watchdog waits beyond the time limit
 temporaries: set = set()    # staged paths not yet in place (removed if the process is ended)
@@ -105,8 +105,33 @@ def remove_temporaries() -> None:
 
 
 @contextlib.contextmanager
+def watching():
+    """Before :func:`guarded` takes over (while the libraries load): an interrupt raises
+    ``KeyboardInterrupt`` as usual and is remembered too, so that one swallowed on its way (a
+    library's bare ``except:`` around an import) still stops the command when :func:`guarded`
+    starts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def remember(signum, frame):
+        _state["early"] = signum
+        raise KeyboardInterrupt
+    _state["early"] = None
+    signal.signal(signal.SIGINT, remember)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
 def guarded(time_limit: float | None, prog: str = "dgm-proofs"):
-    """Run the block under the signal handlers and the time limit (``None``: no limit)."""
+    """Run the block under the signal handlers and the time limit (``None``: no limit); an
+    interrupt remembered by :func:`watching` and swallowed since stops it at once."""
+    if _state.pop("early", None):
+        raise Stopped(signal.SIGINT)
     if threading.current_thread() is not threading.main_thread():
         yield                              # signals can only be handled in the main thread
         return

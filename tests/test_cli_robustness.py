@@ -481,3 +481,42 @@ def test_readme_snippet_for_users_own_tests_runs_as_shown():
     assert len(tests) == 3
     for test in tests:
         test()
+
+
+# An interrupt can land anywhere while the libraries load.  Three places used to turn it into
+# something else: inside code run by exec() of a string (dataclasses builds its methods so)
+# CPython 3.11 took the handled interrupt for an unhandled one and killed itself with SIGINT at
+# exit (status -2); inside __set_name__ (NumPy's finfo) it arrived wrapped in a RuntimeError
+# and printed a traceback; a bare ``except:`` around an import would swallow it and the command
+# ran on.  Each is reproduced here exactly, in a real process.
+INTERRUPTED_WHILE_LOADING = {
+    "inside exec of a string": 'exec("raise KeyboardInterrupt")',
+    "inside __set_name__": textwrap.dedent("""\
+        class Descriptor:
+            def __set_name__(self, owner, name):
+                raise KeyboardInterrupt
+        class Loading:
+            field = Descriptor()"""),
+    "swallowed by a bare except": textwrap.dedent("""\
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        except:  # noqa: E722 - a library that swallows the interrupt
+            pass"""),
+}
+
+
+@pytest.mark.parametrize("where", sorted(INTERRUPTED_WHILE_LOADING))
+def test_an_interrupt_while_the_libraries_load_is_one_line_and_exit_130(where, tmp_path):
+    # run with -m, as dgm-proofs is: only then does the interpreter look at exit for an
+    # interrupt it believes unhandled
+    script = tmp_path / "interrupted.py"
+    body = textwrap.indent(INTERRUPTED_WHILE_LOADING[where], "    ")
+    script.write_text(f"import os, signal, sys, time\nimport proofs.__main__ as cli\nreal = cli.build_parser\n\n"
+                      f"def loading():\n{body}\n    return real()\n\n"
+                      f"cli.build_parser = loading\nsys.exit(cli.main(['run', 'output-size', '--no-cache']))\n")
+    env = {**ENV, "PYTHONPATH": os.pathsep.join([str(tmp_path), ROOT])}
+    proc = subprocess.run([sys.executable, "-m", "interrupted"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 130, (proc.returncode, proc.stderr)
+    assert one_error_line(proc.stderr) == "dgm-proofs: interrupted"
