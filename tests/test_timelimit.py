@@ -53,7 +53,7 @@ def test_an_inner_limit_never_extends_the_outer_one(active):
 def test_a_timeout_swallowed_in_a_gc_callback_is_raised_again(active):
     def slow(phase, info):
         if phase == "start":
-            time.sleep(0.3)                       # the alarm rings in here, where Python drops it
+            spin(0.3)                             # the alarm rings in here, where Python drops it
     gc.callbacks.append(slow)
     began = time.monotonic()
     try:
@@ -66,6 +66,16 @@ def test_a_timeout_swallowed_in_a_gc_callback_is_raised_again(active):
         if slow in gc.callbacks:
             gc.callbacks.remove(slow)
     assert time.monotonic() - began < 1.5
+
+
+def test_the_limit_counts_cpu_time_not_waiting(active):
+    # a process that waits (for a busy machine to give it the CPU, say) has used none of its
+    # time: a limit is the same work on a loaded machine as on an idle one
+    with time_limit(0.1):
+        time.sleep(0.3)
+    with pytest.raises(Timeout):
+        with time_limit(0.1):
+            spin(5)
 
 
 def test_after_the_block_no_alarm_is_left(active):
