@@ -682,6 +682,8 @@ def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, stat
                     if symbols or evaluator.quadrature else _constant_outcome(evaluator, relation)
         except Timeout:                  # a costly point (a huge sum, a slow quadrature): next
             continue
+        except Exception:                # SymPy cannot evaluate it here (a sum it cannot do at
+            continue                     # an irrational point): undecided, the next point
         if outcome is None:
             continue
         if isinstance(outcome, list):            # the entries that could be evaluated held

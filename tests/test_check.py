@@ -254,3 +254,20 @@ def test_false_claim_about_a_derivative_is_refuted_not_an_input_error():
     t = sp.Symbol("t", positive=True)
     assert verify(sp.Derivative(t**3, (t, 2)), 6 * t).status == "proved"
     assert verify(sp.Derivative(t**3, (t, 2)), 5 * t).status == "failed"
+
+
+def test_a_point_sympy_cannot_evaluate_is_skipped_not_the_whole_audit(monkeypatch):
+    # Sum(1/(k**2 + t), (k, 1, oo)) at an irrational t makes SymPy raise NotImplementedError;
+    # that point is undecided, and the audit (and the exact critical-point search after it)
+    # goes on: (t - 4)**2 + S > S is failed at t = 4, as before the audit ran first
+    import symbolic.audit as audit_module
+    real, calls = audit_module._decide_point, []
+
+    def first_point_raises(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            raise NotImplementedError("sorted roots not supported over EX")
+        return real(*args)
+    monkeypatch.setattr(audit_module, "_decide_point", first_point_raises)
+    found = audit_module.audit(x**2 + 1, 2 * x, (), ">=")
+    assert not found.refutes and found.evaluated == len(calls) - 1 > 10
