@@ -595,7 +595,7 @@ def _early_residual(lhs, rhs, conditions):
     rounding noise of both sides, before the full rewriting (which may not end) is tried."""
     try:
         with timelimit.time_limit(_QUICK_SECONDS):
-            early = _REWRITE["expand"](_refined(sp.sympify(lhs - rhs), conditions).doit())
+            early = sp.expand(_refined(sp.sympify(lhs - rhs), conditions).doit())
     except (Exception, timelimit.Timeout):     # a rewrite that errors gives nothing to sample
         return None
     return early if isinstance(early, sp.Expr) and early != 0 else None
@@ -709,10 +709,8 @@ def _consistent(assumptions: dict, prop: str) -> dict:
 
 
 # each rewrite is applied to the difference after ``doit()``, which is done once per claim
-# (on a difference holding integrals or sums it is often the costliest step); "identical"
-# looks at the difference as written
+# (on a difference holding integrals or sums it is often the costliest step)
 _REWRITES = (
-    ("identical", lambda d: d),
     ("doit", lambda d: d),
     ("expand", sp.expand),
     ("cancel", lambda d: sp.cancel(sp.together(d))),
@@ -727,17 +725,16 @@ _REWRITES = (
 def _prove_zero(diff):
     """Try each rewriting; return (method, residual) with residual 0 on success.  Only a
     structural zero counts: SymPy's ``is_zero`` is not trusted on its own."""
-    residual, done = diff, None
+    if diff == 0:
+        return "identical", sp.Integer(0)
+    try:
+        done = diff.doit()
+    except Exception:                           # doit errs: no rewrite of it proves anything
+        return None, diff
+    residual = diff
     for name, rewrite in _rewrites_for(diff):
         try:
-            if name == "identical":
-                attempt = rewrite(diff)
-            else:
-                if done is None:
-                    done = _done(diff)
-                if isinstance(done, Exception):     # doit errs: no rewrite of it proves anything
-                    continue
-                attempt = rewrite(done)
+            attempt = rewrite(done)
         except Exception:                       # a rewrite that errors proves nothing
             continue
         if attempt == 0:
@@ -747,19 +744,10 @@ def _prove_zero(diff):
     return None, residual
 
 
-def _done(expr):
-    """``expr.doit()``, or the exception it raised."""
-    try:
-        return expr.doit()
-    except Exception as exc:
-        return exc
-
-
-_REWRITE = dict(_REWRITES)
 # a quotient by a sum goes to cancel before expand, which would multiply out its numerator in
 # vain (cancel expands it anyway)
-_CANCEL_FIRST = tuple(sorted(_REWRITES, key=lambda r: ("identical", "doit", "cancel").index(r[0])
-                             if r[0] in ("identical", "doit", "cancel") else 3))
+_CANCEL_FIRST = tuple(sorted(_REWRITES, key=lambda r: ("doit", "cancel").index(r[0])
+                             if r[0] in ("doit", "cancel") else 2))
 
 
 def _rewrites_for(diff):

@@ -41,7 +41,7 @@ def inside_checker() -> None:
 def time_limit(seconds: float):
     """Interrupt the block after ``seconds`` of CPU time with :class:`Timeout`; nests (the
     enclosing limit is re-armed with what is left of it)."""
-    if not _ACTIVE or _TIMER is None or not hasattr(signal, "setitimer"):
+    if not _ACTIVE or _TIMER is None:
         yield
         return
 

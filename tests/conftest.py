@@ -2,6 +2,7 @@
 cache folder of its own (``XDG_CACHE_HOME``): never the user's real cache, and no verdict or
 replayed command leaks from one test into another -- except through ``shared_verdicts``, the
 session's own verdict cache, which the derivation tests pass on purpose."""
+import functools
 import os
 import shutil
 import subprocess
@@ -17,19 +18,14 @@ SESSION_CACHE = tempfile.mkdtemp(prefix="dgm-proofs-tests-")
 os.environ["XDG_CACHE_HOME"] = SESSION_CACHE
 
 
+@functools.lru_cache(maxsize=None)
 def session_verdicts():
     """The verdict cache of this test process (:class:`symbolic.cache.VerdictCache`), empty when
     the session starts: every verdict in it was decided afresh in this session, and a claim
     that several derivations share (a default and a non-default one, a derivation and its main
     part) is decided once.  The report fixtures, run through the command line, use it too."""
-    global _SESSION_VERDICTS
-    if _SESSION_VERDICTS is None:
-        from symbolic.cache import VerdictCache
-        _SESSION_VERDICTS = VerdictCache(SESSION_CACHE)
-    return _SESSION_VERDICTS
-
-
-_SESSION_VERDICTS = None
+    from symbolic.cache import VerdictCache
+    return VerdictCache(SESSION_CACHE)
 
 
 @pytest.fixture(scope="session")
