@@ -41,6 +41,7 @@ from typing import Mapping
 
 import mpmath
 import sympy as sp
+from sympy.calculus.util import continuous_domain
 from sympy.printing.pycode import MpmathPrinter
 
 from .timelimit import Timeout, time_limit
@@ -131,7 +132,10 @@ def _switch_points(exprs, limit: int = 12) -> list:
         gaps += [a - b for f in e.atoms(sp.Min, sp.Max) for a, b in itertools.combinations(f.args, 2)]
         for gap in gaps:
             free = gap.free_symbols
-            if len(free) != 1 or not gap.is_polynomial(*free) or sp.degree(gap, *free) > 2:
+            # quadratics, and binomials c*x**n + d of any degree (x**3 = pi): exact roots that
+            # stay small; a general cubic's roots are not worth their size here
+            if len(free) != 1 or not gap.is_polynomial(*free) or \
+                    sp.degree(gap, *free) > 2 and len(sp.Add.make_args(sp.expand(gap))) > 2:
                 continue
             try:
                 roots = sp.solve(gap, *free)
@@ -394,7 +398,33 @@ def compiled(args, exprs):
     lambdify took."""
     printer = MpmathPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
                              "user_functions": {}, "order": "none"})
-    return sp.lambdify(args, exprs, modules="mpmath", printer=printer, docstring_limit=0)
+    return sp.lambdify(args, exprs, modules=[_GUARDED, "mpmath"], printer=printer, docstring_limit=0)
+
+
+def _near_integer(v) -> bool:
+    """Whether the mpmath number ``v`` is an integer or within rounding noise of one: there
+    ``floor``, ``ceil`` and ``frac`` of it cannot be told at this precision (``1 - exp(-10**4)``
+    rounds to 1 at 1200 digits); SymPy's exact evaluation, guarded, decides instead."""
+    if not isinstance(v, mpmath.mpf):
+        return False
+    return abs(v - mpmath.nint(v)) <= mpmath.mpf(2) ** (20 - mpmath.mp.prec) * max(1, abs(v))
+
+
+class _Undecidable(ValueError):
+    """An integer part of a number that the compiled route cannot tell from an integer."""
+
+
+def _guarded(name):
+    def value(v):
+        v = mpmath.mpmathify(v)
+        if _near_integer(v) or isinstance(v, mpmath.mpc) and (_near_integer(v.real) or _near_integer(v.imag)):
+            raise _Undecidable(f"{name} of a number within rounding noise of an integer")
+        return getattr(mpmath, name)(v)
+    return value
+
+
+# integer parts, evaluated only where the argument is clearly not at an integer
+_GUARDED = {name: _guarded(name) for name in ("floor", "ceil", "frac")}
 
 
 class _Evaluator:
@@ -425,7 +455,7 @@ class _Evaluator:
                 with mpmath.workdps(digits + 5):
                     args = [_mp(point[s], digits + 5) for s in self.symbols]
                     return [+mpmath.mpmathify(v) for v in self.fast(*args)]   # + evaluates constants
-            except Exception:
+            except Exception:            # _Undecidable too: the guarded exact route decides
                 pass
         return [_value_at(e, point, digits, self.quadrature) for e in self.exprs]
 
@@ -449,6 +479,8 @@ def _at(expr, point):
     """``expr`` at an exact point; ``subs`` (not ``xreplace``) so that a bound variable of an
     integral or a sum that shares a name with a free symbol is left alone.  A project's own
     unevaluated object (a ``doit``-able class) is evaluated."""
+    if not _integer_parts_decidable(expr, DIGITS, point):
+        return sp.nan                    # SymPy's floor would decide it, possibly wrongly
     value = expr.subs(point)
     if value.free_symbols:
         return value
@@ -506,9 +538,12 @@ def _mp(value, digits):
 
 
 def exact_value(expr, digits):
-    """SymPy's adaptive evaluation of a constant expression (``None`` when not a finite number)."""
+    """SymPy's adaptive evaluation of a constant expression (``None`` when not a finite number,
+    or when it takes the integer part of a number SymPy cannot tell from an integer)."""
     try:
         if not expr.is_number and expr.free_symbols:
+            return None
+        if not _integer_parts_decidable(expr, digits):
             return None
         # cancellation is chased far (maxn) except through a quadrature, where that would
         # mean integrating to thousands of digits
@@ -519,6 +554,34 @@ def exact_value(expr, digits):
         return mpmath.mpmathify(value._to_mpmath(int(digits * 3.33) + 10))
     except Exception:
         return None
+
+
+def _integer_parts_decidable(expr, digits, point=None) -> bool:
+    """Whether every ``floor``, ``ceiling`` and ``frac`` in ``expr`` has an argument that is an
+    integer exactly or clearly away from one at ``digits`` digits.  SymPy's own evaluation
+    of ``floor`` decides at a bounded precision: ``floor(1/2 + cos(pi/7) - cos(2*pi/7) +
+    cos(3*pi/7) - exp(-10**4))`` comes out 1, where it is 0.
+
+    >>> _integer_parts_decidable(sp.floor(sp.Rational(7, 2)), 50)
+    True
+    >>> c = sp.cos(sp.pi/7) - sp.cos(2*sp.pi/7) + sp.cos(3*sp.pi/7)
+    >>> _integer_parts_decidable(sp.floor(c + sp.Rational(1, 2), evaluate=False), 50)
+    False
+    """
+    for part in expr.atoms(sp.floor, sp.ceiling, sp.frac):
+        argument = part.args[0].subs(point) if point else part.args[0]
+        if argument.free_symbols:
+            continue                     # decided where its symbols get values
+        for piece in (sp.re(argument), sp.im(argument)):
+            if piece.is_Rational or piece.is_zero:     # exact: SymPy's floor is exact there
+                continue
+            value = sp.N(piece, digits + 10)
+            if not value.is_number or not value.is_real:
+                return False
+            nearest = sp.Integer(int(sp.floor(value + sp.Rational(1, 2))))
+            if abs(value - nearest) <= sp.Float(10, digits + 10) ** (5 - digits) * max(1, abs(value)):
+                return False
+    return True
 
 
 def _finite(v) -> bool:
@@ -589,6 +652,10 @@ def audit(lhs, rhs, conditions=(), relation: str = "==", seed: int = 0, residual
         return Audit(0, detail=f"the claim failed at {state['doubts']} point(s) of the audit's model "
                                f"where the failure could not be confirmed exactly{note}; nothing is "
                                f"concluded from the points where it held")
+    if state.get("improper") and state["found"] is None:
+        return Audit(0, detail=f"at {state['improper']} point(s) of the domain an integral runs over a point "
+                               f"where its integrand is not continuous, where the claim may not be "
+                               f"defined; nothing is concluded from the points where it held")
     if state["found"] is not None:
         point, values, outcome, entry = state["found"]
         where = f" (entry {entry})" if len(lhs) > 1 else ""
@@ -615,7 +682,49 @@ def _prepared(lhs, rhs, relation, residual):
     if residual is not None:
         exprs.append(_derivatives_done(residual))
     symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=sp.default_sort_key)
-    return functions, symbols, _Evaluator(exprs, symbols)
+    evaluator = _Evaluator(exprs, symbols)
+    evaluator.singular = _singular_integrals(exprs)
+    return functions, symbols, evaluator
+
+
+def _singular_integrals(exprs) -> list:
+    """``[(lower, upper, points), ...]`` for each integral whose bounds move with the claim's
+    symbols: ``points`` are where its integrand is not continuous (``None``: not a finite set,
+    or not found).  SymPy integrates ``1/x**2`` from ``a`` to ``b`` as ``1/a - 1/b`` without
+    asking whether 0 lies between them; at a point of the domain where it does, the claim
+    is not defined, and the audit must not call the domain sampled."""
+    out = []
+    for e in exprs:
+        for integral in e.atoms(sp.Integral):
+            for limit in integral.limits:
+                if len(limit) != 3 or not (limit[1].free_symbols | limit[2].free_symbols):
+                    continue
+                var, lower, upper = limit
+                try:
+                    missing = sp.Complement(sp.S.Reals, continuous_domain(integral.function, var, sp.S.Reals))
+                    points = () if missing is sp.S.EmptySet else \
+                        tuple(missing) if isinstance(missing, sp.FiniteSet) else None
+                except Exception:
+                    points = None
+                out.append((lower, upper, points))
+    return out
+
+
+def _over_a_singularity(singular, point) -> bool:
+    """Whether at ``point`` some integral of :func:`_singular_integrals` runs over a point where
+    its integrand is not continuous (or where that cannot be told)."""
+    for lower, upper, points in singular:
+        low, high = sp.sympify(lower).xreplace(point), sp.sympify(upper).xreplace(point)
+        if points is None:
+            return True
+        for s in points:
+            s = sp.sympify(s).xreplace(point)
+            inside = [sp.Min(low, high) <= s, s <= sp.Max(low, high)] if low.is_real and high.is_real else [None]
+            if not all(c is sp.true for c in inside) and not any(c is sp.false for c in inside):
+                return True                   # cannot tell: not sampled
+            if all(c is sp.true for c in inside):
+                return True
+    return False
 
 
 def _own_objects_done(expr):
@@ -673,9 +782,15 @@ def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, stat
     budget = _point_count(evaluator, count)
     # conditions on symbols the claim does not contain constrain nothing here
     relevant = [c for c in conditions if c.free_symbols and c.free_symbols <= set(symbols)]
+    if evaluator.singular:
+        # cheap, so over as many points as a cheap claim gets, however costly its quadratures
+        state["improper"] = sum(_over_a_singularity(evaluator.singular, point) for point in
+                                points(symbols, relevant, list(lhs) + list(rhs), seed, _MAX_POINTS))
     for point in points(symbols, relevant, list(lhs) + list(rhs), seed, budget):
         if time.monotonic() - started > seconds:
             break
+        if state.get("improper") and _over_a_singularity(evaluator.singular, point):
+            continue                     # not defined there: neither evidence nor counterexample
         try:
             with time_limit(_POINT_SECONDS):
                 outcome = _decide_point(evaluator, point, relation) \
@@ -777,6 +892,8 @@ def _evaluable(expr):
     matrix element, ``Subs``, a sum)."""
     if not expr.has(sp.Subs, sp.matrices.expressions.matexpr.MatrixElement, sp.Sum, sp.Product) and exact_value(expr, 15) is not None:
         return expr
+    if not _integer_parts_decidable(expr, DIGITS):
+        return expr                      # doit() would evaluate the integer part by SymPy's rule
     try:
         return expr.doit()
     except Exception:

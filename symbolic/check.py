@@ -60,7 +60,7 @@ from sympy.calculus.util import continuous_domain, minimum as _minimum
 
 from . import timelimit
 from . import workers as workers_
-from .audit import (Audit, _fits, _holds, _mp, audit, compiled, confirm_point, deep_audit, exact_value, points,
+from .audit import (Audit, _adaptive_kind, _fits, _holds, _mp, audit, compiled, confirm_point, deep_audit, exact_value, points,
                     samples_residual)
 
 __all__ = ["Verdict", "verify", "verify_many", "decide", "Checking", "claim", "ClaimError", "STATUSES", "DEFAULT_BUDGET",
@@ -514,7 +514,7 @@ def _decide(lhs, rhs, conditions, relation, cases, seed) -> Verdict:
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _matrix(lhs, rhs, conditions, relation, seed)
     if isinstance(lhs, sp.MatrixExpr) or isinstance(rhs, sp.MatrixExpr):
-        return _matrix_expression(lhs, rhs, relation, seed)
+        return _matrix_expression(lhs, rhs, conditions, relation, seed)
     return _scalar(lhs, rhs, conditions, relation, seed)
 
 
@@ -523,8 +523,8 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
     if infinite is not None:
         return infinite
     # the audit samples the symbols as the conditions refine them (x > 0 makes x positive)
-    mapping = _sign_substitution(conditions)
-    lhs, rhs = _refined(lhs, conditions), _refined(rhs, conditions)
+    mapping = _sign_substitution(conditions, (lhs, rhs))
+    lhs, rhs = _refined(lhs, conditions, mapping), _refined(rhs, conditions, mapping)
     conditions = tuple(c.xreplace(mapping) for c in conditions)
     conditions = tuple(c for c in conditions if c is not sp.true)
     if any(c is sp.false for c in conditions):
@@ -658,10 +658,12 @@ def _first_point(expr, conditions, seed):
     return {str(k): v for k, v in found[0].items()} if found else None
 
 
-def _refined(expr, conditions):
-    """Replace symbols whose sign a condition fixes by symbols that carry that sign -- but
-    never a variable bound by an integral, sum, product or limit inside the expression."""
-    mapping = _sign_substitution(conditions)
+def _refined(expr, conditions, mapping=None):
+    """Replace symbols whose sign a condition fixes by symbols that carry that sign (``mapping``,
+    by default :func:`_sign_substitution` of the conditions) -- but never a variable bound by an
+    integral, sum, product or limit inside the expression."""
+    if mapping is None:
+        mapping = _sign_substitution(conditions, (expr,))
     if not mapping:
         return expr
     bound = _bound_symbols(expr)
@@ -678,8 +680,18 @@ def _bound_symbols(expr) -> set:
     return bound
 
 
-def _sign_substitution(conditions) -> dict:
+def _sign_substitution(conditions, exprs=()) -> dict:
+    """``{x: x'}`` for each symbol a condition ``x > 0`` (``>=``, ``<``, ``<=``) gives a sign,
+    ``x'`` carrying it.  ``x'`` is a symbol of the same name, unless such a symbol already
+    occurs elsewhere in the claim (``exprs`` and the conditions): then a ``Dummy``, so that two
+    different symbols are never merged (a real ``x`` with ``x > 0`` and a positive ``x``).
+
+    >>> x1, x2 = sp.Symbol('x', real=True), sp.Symbol('x', positive=True)
+    >>> _sign_substitution([x1 > 0], [x1 - x2])[x1] == x2
+    False
+    """
     mapping = {}
+    taken = set().union(*(getattr(e, "free_symbols", set()) for e in (*exprs, *conditions)))
     flip = {sp.Gt: sp.Lt, sp.Ge: sp.Le, sp.Lt: sp.Gt, sp.Le: sp.Ge}
     for cond in conditions:
         if not isinstance(cond, (sp.Gt, sp.Ge, sp.Lt, sp.Le)):
@@ -694,9 +706,10 @@ def _sign_substitution(conditions) -> dict:
         assumptions = {k: v for k, v in base.assumptions0.items() if v is not None}
         assumptions.setdefault("real", True)
         try:
-            mapping[lhs] = sp.Symbol(lhs.name, **_consistent(assumptions, prop))
+            signed = sp.Symbol(lhs.name, **_consistent(assumptions, prop))
         except Exception:                      # contradictory: the contradiction check reports it
             continue
+        mapping[lhs] = sp.Dummy(lhs.name, **signed.assumptions0) if signed in taken - {lhs} else signed
     return mapping
 
 
@@ -785,7 +798,10 @@ def _prove_inequality(lhs, rhs, conditions, relation):
         try:
             # SymPy's minimum can loop over infinitely many critical points (x - sin(x))
             with timelimit.time_limit(_SOLVER_SECONDS):
-                domain = _domain_of(sym)
+                domain = _domain_of(sym, conditions)
+                # SymPy's minimum looks only where the gap is real: elsewhere the inequality fails
+                if not _real_on(gap, sym, domain):
+                    return None, "undecided", gap
                 low = _minimum(gap, sym, domain)
                 if low.is_number and low.is_finite and (low.is_positive if strict else low.is_nonnegative):
                     return "proved", "minimum", low
@@ -801,16 +817,37 @@ def _prove_inequality(lhs, rhs, conditions, relation):
 _SOLVER_SECONDS = 4.0     # at most this long for SymPy's minimum or solveset on one claim
 
 
-def _domain_of(sym):
-    if sym.is_positive:
-        return sp.Interval.open(0, sp.oo)
-    if sym.is_nonnegative:
-        return sp.Interval(0, sp.oo)
-    if sym.is_negative:
-        return sp.Interval.open(-sp.oo, 0)
-    if sym.is_nonpositive:
-        return sp.Interval(-sp.oo, 0)
-    return sp.S.Reals
+def _real_on(gap, sym, domain) -> bool:
+    """Whether ``gap`` is real and continuous on ``domain`` but for finitely many points where
+    it is not a number at all (a pole); where it is a non-real number the inequality fails,
+    and SymPy's ``minimum`` never looks there.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> _real_on(1/x**2, x, sp.S.Reals), _real_on(sp.sqrt((x - 4)*(x - 5)), x, sp.S.Reals)
+    (True, False)
+    """
+    missing = sp.Complement(domain, continuous_domain(gap, sym, domain))
+    if missing is sp.S.EmptySet:
+        return True
+    return isinstance(missing, sp.FiniteSet) and all(gap.subs(sym, point).is_finite is False
+                                                     or gap.subs(sym, point).has(sp.nan, sp.zoo)
+                                                     for point in missing)
+
+
+def _domain_of(sym, conditions=()):
+    """The real values ``sym`` may take: its sign, and the conditions on it alone (``x <= 3``).
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> _domain_of(x, [x <= 3, x > -1])
+    Interval.Lopen(-1, 3)
+    """
+    domain = sp.Interval.open(0, sp.oo) if sym.is_positive else sp.Interval(0, sp.oo) if sym.is_nonnegative \
+        else sp.Interval.open(-sp.oo, 0) if sym.is_negative else sp.Interval(-sp.oo, 0) if sym.is_nonpositive \
+        else sp.S.Reals
+    for c in conditions:
+        if isinstance(c, sp.core.relational.Relational) and c.free_symbols == {sym}:
+            domain = domain & sp.solveset(c, sym, sp.S.Reals)
+    return domain
 
 
 def _witness(lhs, rhs, conditions, relation, seed) -> Verdict | None:
@@ -824,7 +861,7 @@ def _witness(lhs, rhs, conditions, relation, seed) -> Verdict | None:
     sym = free[0]
     try:
         with timelimit.time_limit(_SOLVER_SECONDS):
-            domain = _domain_of(sym)
+            domain = _domain_of(sym, conditions)
             candidates = _first_elements(sp.solveset(gap, sym, domain)) + \
                 _first_elements(sp.solveset(sp.diff(gap, sym), sym, domain))
     except (Exception, timelimit.Timeout):
@@ -885,7 +922,7 @@ def _matrix(lhs, rhs, conditions, relation, seed) -> Verdict:
                     detail=f"{lhs.rows}x{lhs.cols} entries")
 
 
-def _matrix_expression(lhs, rhs, relation, seed) -> Verdict:
+def _matrix_expression(lhs, rhs, conditions, relation, seed) -> Verdict:
     """Matrix expressions of symbolic size (MatrixSymbol, Trace, Inverse ...): SymPy's matrix
     algebra is the symbolic route; the audit instantiates every size at 1, 2 and 3 with
     random exact complex entries and compares the explicit matrices exactly."""
@@ -897,6 +934,9 @@ def _matrix_expression(lhs, rhs, relation, seed) -> Verdict:
         if all(getattr(d, "is_Integer", False) for d in lhs.shape + rhs.shape):
             return Verdict("failed", "shape", values=(lhs.shape, rhs.shape), counterexample={},
                            detail="shapes differ")
+    mapping = _sign_substitution(conditions, (lhs, rhs))     # x < 0 makes x negative here too
+    lhs, rhs = lhs.xreplace(mapping), rhs.xreplace(mapping)
+    conditions = tuple(c for c in (c.xreplace(mapping) for c in conditions) if c is not sp.true)
     diff = lhs - rhs
     symbolic, method, residual = None, "matrix-expression", diff
     for name, rewrite in (("identical", lambda d: d), ("doit", lambda d: d.doit()),
@@ -908,7 +948,7 @@ def _matrix_expression(lhs, rhs, relation, seed) -> Verdict:
         if residual == 0 or isinstance(residual, sp.ZeroMatrix) or getattr(residual, "is_ZeroMatrix", False):
             symbolic, method = "proved", name
             break
-    found = _instantiated(lhs, rhs, seed)
+    found = _instantiated(lhs, rhs, conditions, seed)
     if symbolic is None and not found.refutes:
         return Verdict("unknown", "matrix-expression", residual=residual,
                        detail="SymPy's matrix algebra did not reduce the difference to zero; "
@@ -916,16 +956,20 @@ def _matrix_expression(lhs, rhs, relation, seed) -> Verdict:
     return _combine(symbolic, method, found, residual=sp.Integer(0) if symbolic else residual)
 
 
-def _instantiated(lhs, rhs, seed) -> Audit:
+def _instantiated(lhs, rhs, conditions, seed) -> Audit:
     """The audit of a matrix expression: every symbolic dimension set to 1, 2, 3, every matrix
-    symbol to random exact complex entries, every scalar symbol to a value of its domain."""
+    symbol to random exact complex entries, the scalar symbols to a point of their declared
+    domain (their assumptions and the conditions); a size differs when an entry of the
+    difference is nonzero at two precisions, never because SymPy did not simplify it."""
     rng = random.Random(seed)
     dims = sorted({d for m in (lhs.atoms(sp.MatrixSymbol) | rhs.atoms(sp.MatrixSymbol))
                    for d in m.shape if not d.is_Integer for d in d.free_symbols}, key=str)
     scalars = sorted((lhs.free_symbols | rhs.free_symbols) - set(dims)
                      - lhs.atoms(sp.MatrixSymbol) - rhs.atoms(sp.MatrixSymbol), key=str)
+    relevant = [c for c in conditions if c.free_symbols <= set(scalars)]
+    scalar_points = points(scalars, relevant, [lhs, rhs], seed, 3) if scalars else [{}] * 3
     held = 0
-    for size in (1, 2, 3):
+    for size, values in zip((1, 2, 3), scalar_points):
         sizes = {d: sp.Integer(size) for d in dims}
         mats = {}
         for m in lhs.atoms(sp.MatrixSymbol) | rhs.atoms(sp.MatrixSymbol):
@@ -933,21 +977,26 @@ def _instantiated(lhs, rhs, seed) -> Audit:
             mats[sp.MatrixSymbol(m.name, *(x.xreplace(sizes) for x in m.shape))] = sp.ImmutableMatrix(
                 r, c, lambda i, j: sp.Rational(rng.randint(-9, 9), rng.randint(1, 5))
                 + sp.I * sp.Rational(rng.randint(-9, 9), rng.randint(1, 5)))
-        values = {s: sp.Rational(rng.randint(1, 9), rng.randint(1, 5)) for s in scalars}
         try:
             a = lhs.xreplace(sizes).xreplace(mats).xreplace(values).doit()
             b = rhs.xreplace(sizes).xreplace(mats).xreplace(values).doit()
             a, b = sp.ImmutableMatrix(a) if isinstance(a, (sp.MatrixBase, sp.MatrixExpr)) else a, \
                 sp.ImmutableMatrix(b) if isinstance(b, (sp.MatrixBase, sp.MatrixExpr)) else b
-            d = sp.simplify(a - b)
+            d = a - b
+            kinds = [_entry_kind(e) for e in (d if isinstance(d, sp.MatrixBase) else [d])]
         except Exception:
             continue
-        zero = all(sp.nsimplify(e) == 0 for e in d) if isinstance(d, sp.MatrixBase) else sp.simplify(d) == 0
-        if not zero:
-            return Audit(held, counterexample={**{str(k): v for k, v in sizes.items()}},
+        if "nonzero" in kinds:
+            return Audit(held, counterexample={**{str(k): v for k, v in sizes.items()},
+                                               **{str(k): v for k, v in values.items()}},
                          values=(a, b), detail=f"differs with explicit random {size}x{size} matrices")
-        held += 1
+        held += all(kind == "zero" for kind in kinds)
     return Audit(held, detail=f"holds for explicit random matrices at {held} sizes")
+
+
+def _entry_kind(entry) -> str | None:
+    """'zero', 'nonzero' or None for one entry of an instantiated difference (exact numbers)."""
+    return "zero" if sp.expand(entry) == 0 else _adaptive_kind(entry)
 
 
 def _sets(lhs, rhs, relation) -> Verdict:
@@ -983,13 +1032,15 @@ def _sets(lhs, rhs, relation) -> Verdict:
 def _limit(lim: sp.Limit, rhs, conditions, relation, seed) -> Verdict:
     """``Limit(f, x, a, dir) <relation> rhs``.  The symbolic route is SymPy's ``limit``
     followed by the scalar claim ``value <relation> rhs``; the audit approaches the point
-    numerically from the claimed side(s).  Conditions apply to the limit variable, the
-    parameters and the right-hand side alike."""
-    mapping = _sign_substitution(conditions)
+    numerically from the claimed side(s).  Conditions apply to the parameters and the
+    right-hand side, never to the limit variable ``x``, which is bound: ``x > 0`` says nothing
+    about the values ``x`` runs through towards ``a`` (the direction says that)."""
+    var = lim.args[1]
+    free_conditions = tuple(c for c in conditions if var not in c.free_symbols)
+    mapping = _sign_substitution(free_conditions, (lim, rhs))
     lim, rhs = lim.xreplace(mapping), sp.sympify(rhs).xreplace(mapping)
     expr, var, point, direction = lim.args
-    free_conditions = tuple(c.xreplace(mapping) for c in conditions if var.xreplace(mapping) not in
-                            c.xreplace(mapping).free_symbols)
+    free_conditions = tuple(c.xreplace(mapping) for c in free_conditions)
     try:
         value = sp.limit(expr, var, point, str(direction))
     except Exception:

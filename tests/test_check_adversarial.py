@@ -795,6 +795,56 @@ T("exact", 1 + sp.exp(-700) * x**2, 1, ">=", check=_e700, why="gap exp(-700) x**
 F("exact", 1 + sp.exp(-700) * x**2, 1, ">", check=_e700, why="x = 0: equality, strict fails")
 T("exact", 1 + S(1, 10**300), 1, ">", check=lambda: True, why="exact rationals")
 
+# ---- round four: an adversarial review of the checker (each once a wrong verdict) ------------------
+_a, _b = sp.symbols("a b", real=True)
+_x_pos = sp.Symbol("x", positive=True)          # a second symbol named x, not the real x above
+_C7 = sp.cos(pi / 7) - sp.cos(2 * pi / 7) + sp.cos(3 * pi / 7)      # exactly 1/2
+_tiny = sp.exp(-10**4)
+
+
+def _integer_part_below(value_digits, integer):
+    """Evidence at 5000 digits, beyond SymPy's own floor: 17 (C7 + 1/2 - exp(-10**4)) < integer."""
+    with mpmath.workdps(value_digits):
+        c = mpmath.cos(mpmath.pi / 7) - mpmath.cos(2 * mpmath.pi / 7) + mpmath.cos(3 * mpmath.pi / 7)
+        return integer - 1 < 17 * (c + mpmath.mpf(1) / 2 - mpmath.exp(-10**4)) < integer
+
+
+def _divergent_at_zero():
+    """1/x**2 is not integrable at 0: its integral over [eps, 1] grows like 1/eps."""
+    with mpmath.workdps(30):
+        return all(mpmath.quad(lambda t: 1 / t**2, [mpmath.mpf(10) ** -j for j in range(k, -1, -1)])
+                   > mpmath.mpf(10) ** (k - 1) for k in (10, 20, 40))      # one decade at a time
+
+
+F("bound", sp.Integral(1 / x**2, (x, _a, _b)), 1 / _a - 1 / _b, assumptions=[_a < _b], check=_divergent_at_zero,
+  why="a = -1, b = 1: the integral runs over the pole at 0 and is +oo; the right side is -2")
+F("bound", sp.Integral(1 / x, (x, _a, _b)), sp.log(_b) - sp.log(_a), check=_divergent_at_zero,
+  why="a = -1, b = 1: the integral is not defined (1/x over its pole at 0)")
+T("bound", sp.Integral(1 / x, (x, 1, _b)), sp.log(_b), assumptions=[_b > 1], at=[{_b: 3}, {_b: S(7, 2)}])
+T("bound", sp.Integral(x, (x, 0, _b)), _b**2 / 2, at=[{_b: -3}, {_b: 5}])
+F("domains", x, _x_pos, assumptions=[x > 0], at={x: 1, _x_pos: 2},
+  why="two different symbols named x: the condition on the real one must not merge them")
+F("domains", x - _x_pos, 0, ">=", assumptions=[x > 0], at={x: 1, _x_pos: 2})
+F("limits", L(sp.sqrt(x**2) / x, x, -1), 1, assumptions=[x > 0],
+  check=lambda: _lim_is(sp.sqrt(X**2) / X, X, -1, (1, -1), -1), why="x > 0 is about a free x, not the bound one")
+T("limits", L(sp.sqrt(x**2) / x, x, -1), -1, assumptions=[x > 0],
+  check=lambda: _lim_is(sp.sqrt(X**2) / X, X, -1, (1, -1), -1))
+F("limits", L(sp.Heaviside(X - _a**3 + pi), X, 0, "+"), sp.Heaviside(pi - _a**3),
+  check=lambda: _lim_is(sp.Heaviside(X), X, 0, (1,), 1) and sp.Heaviside(0) == S(1, 2),
+  why="a = pi**(1/3): the limit is 1, Heaviside(0) is 1/2")
+_q41 = (x - S(41, 10)) * (x - S(42, 10))
+F("inequalities", sp.sqrt(_q41) * sp.sqrt(_q41 + S(1, 10**6)), 0, ">=", at={x: S(83, 20)},
+  why="between 4.1 and 4.2 both roots are imaginary and their product is negative")
+F("inequalities", x + sp.sqrt(_q41), x, ">=", at={x: S(83, 20)}, why="not real at 83/20: undefined order")
+F("special", sp.floor(_C7 + S(1, 2) - _tiny, evaluate=False), 1,
+  check=lambda: _integer_part_below(5000, 17) and not _integer_part_below(5000, 18),
+  why="C7 = 1/2 exactly, so the floor of 1 - exp(-10**4) is 0 (SymPy's floor says 1)")
+T("special", sp.floor(m * (_C7 + S(1, 2) - _tiny)), m - 1, check=lambda: _integer_part_below(5000, 17),
+  why="m (1 - exp(-10**4)) lies in (m - 1, m) for every m < exp(10**4); at m = 17, SymPy says 17")
+T("matrices", sp.sqrt(x**2) * XS, -x * XS, assumptions=[x < 0], check=lambda: True,
+  why="sqrt(x**2) = |x| = -x for x < 0")
+F("matrices", sp.sqrt(x**2) * XS, x * XS, assumptions=[x < 0], check=lambda: True, why="x = -1, d = 1: X vs -X")
+
 for index, case in enumerate(CASES):
     case.name = f"{case.family}-{index}-{'T' if case.truth else 'F'}"
 
