@@ -20,7 +20,7 @@ import sys
 # rest is imported where it is used, under main()'s handlers (an interrupt while SymPy
 # loads is one line, not a traceback).
 from . import guard, output, registry, replay
-from .output import STDOUT, Outputs, check_dir_target, check_file_target, figures_of, report_json
+from .output import STDOUT, Outputs, check_dir_target, check_file_target, check_no_overlap, figures_of, report_json
 
 __all__ = ["main", "build_parser"]
 
@@ -57,6 +57,9 @@ def _seconds(text: str, what: str, high: float) -> float:
 def _budget(text: str) -> float:
     """argparse type: a finite positive number of seconds, at most ``MAX_BUDGET``."""
     return _seconds(text, "the budget", MAX_BUDGET)
+
+
+_budget.maximum = MAX_BUDGET            # for the help of commands defined elsewhere (check)
 
 
 def _time_limit(text: str) -> float:
@@ -216,6 +219,7 @@ def _run(args, out) -> int:
         check_file_target(args.json, "JSON file")
     if args.latex is not None:
         check_dir_target(args.latex, "LaTeX directory")
+    check_no_overlap(args.json, args.latex, [i for i in args.ids if os.path.isfile(i)])
     problems = registry.resolve(args.ids)          # ids and your own scripts (proofs/scripts.py)
     _check_options_apply(args, problems)
     for problem in problems:                   # every problem's own checks, before any building
@@ -340,11 +344,23 @@ def _report(exc) -> int | None:
     return status
 
 
+# a solution may write exact numbers of up to symbolic.reader.MAX_DIGITS digits (2**20000 has
+# 6021); Python refuses to print integers of more than 4300 digits unless told otherwise
+_INT_DIGITS = 200_000
+
+
+def _allow_long_integers() -> None:
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    if limit and limit < _INT_DIGITS:
+        sys.set_int_max_str_digits(_INT_DIGITS)
+
+
 def main(argv=None, out=None) -> int:
     """Run the command line; return the exit status: 0, 1 (a step failed or stayed unknown,
     or the time limit ran out), 2 (bad usage or input, a write error), 130 (interrupted)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     stream = out or sys.stdout
+    _allow_long_integers()
     try:
         with guard.watching():                 # an interrupt while the libraries load is not lost
             record = replay.lookup(argv, stream)

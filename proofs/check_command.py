@@ -23,7 +23,7 @@ from symbolic.check import DEFAULT_BUDGET, claim, verify_many, weakest
 from symbolic.latex import text_latex
 from symbolic.reader import read_file
 
-from .output import JSON_VERSION, check_dir_target, check_file_target, write_folder, write_text_atomic
+from .output import JSON_VERSION, check_dir_target, check_file_target, check_no_overlap, write_folder, write_text_atomic
 
 __all__ = ["add_parser", "run_check", "check_files", "report_dict", "terminal_text",
            "annotated_latex", "annotated_markdown"]
@@ -43,7 +43,8 @@ def add_parser(sub, budget_type, cache_option=None) -> None:
     check.add_argument("--latex", metavar="DIR",
                        help="write an annotated copy of each file to DIR (and its PDF when pdflatex exists)")
     check.add_argument("--budget", type=budget_type, default=DEFAULT_BUDGET, metavar="S",
-                       help=f"seconds allowed per step before it is 'unknown' (default {DEFAULT_BUDGET:g})")
+                       help=f"seconds allowed per step before it is 'unknown' (default {DEFAULT_BUDGET:g}"
+                            + (f", at most {budget_type.maximum:g})" if hasattr(budget_type, "maximum") else ")"))
     if cache_option is not None:
         cache_option(check)
 
@@ -427,6 +428,7 @@ def run_check(args, out, unicode: bool = True) -> int:
         check_file_target(args.json, "JSON file")
     if args.latex is not None:
         check_dir_target(args.latex, "LaTeX directory")
+    check_no_overlap(args.json, args.latex, [f for f in args.files if os.path.isfile(f)])
     from .registry import verdict_cache
     checked = check_files(args.files, budget=args.budget, cache=verdict_cache(args))
     to_stdout = args.json == "-"

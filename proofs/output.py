@@ -28,7 +28,7 @@ import tempfile
 
 from . import guard
 
-__all__ = ["check_file_target", "check_dir_target", "report_json", "write_text_atomic",
+__all__ = ["check_file_target", "check_dir_target", "check_no_overlap", "report_json", "write_text_atomic",
            "write_folder", "figure_latex", "figures_of", "latex_sections", "latex_document", "JSON_VERSION",
            "Outputs", "STDOUT"]
 
@@ -104,6 +104,32 @@ def check_dir_target(path: str, what: str = "output directory") -> None:
         raise ValueError(f"cannot create {what} {path!r}: directory {parent!r} does not exist")
     if not os.access(parent, os.W_OK):
         raise ValueError(f"cannot create {what} {path!r}: permission denied")
+
+
+def check_no_overlap(json_path=None, latex_dir=None, inputs=()) -> None:
+    """``ValueError`` when the outputs of one command would overwrite each other or an input:
+    the JSON file is one of the inputs, or lies inside the LaTeX directory (whose files it
+    could replace, or they it); or the LaTeX directory holds an input (its annotated copy has
+    the input's name).  Symbolic links are followed; a hard link to an input counts too."""
+    def same(a, b):
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            return _resolved(a) == _resolved(b)
+    if json_path not in (None, STDOUT):
+        for source in inputs:
+            if same(json_path, source):
+                raise ValueError(f"the JSON file {json_path!r} is the input {source!r}: it would be overwritten")
+        if latex_dir is not None and os.path.dirname(_resolved(json_path)) == _resolved(latex_dir):
+            raise ValueError(f"the JSON file {json_path!r} is inside the LaTeX directory {latex_dir!r}: "
+                             f"give it a path outside")
+        if latex_dir is not None and _resolved(json_path) == _resolved(latex_dir):
+            raise ValueError(f"the JSON file and the LaTeX directory are the same path {json_path!r}")
+    if latex_dir is not None:
+        for source in inputs:
+            if os.path.dirname(_resolved(source)) == _resolved(latex_dir):
+                raise ValueError(f"the LaTeX directory {latex_dir!r} holds the input {source!r}, "
+                                 f"which its annotated copy would overwrite: give another directory")
 
 
 def _umask() -> int:

@@ -55,8 +55,12 @@ class ScriptProblem:
         return self.derivation
 
 
-def _one_line(text: str) -> str:
-    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
+def _one_line(text) -> str:
+    try:
+        text = str(text)
+    except Exception:                   # an exception whose __str__ raises says nothing more
+        return ""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return lines[0] if lines else ""
 
 
@@ -92,7 +96,7 @@ def _execute(path: str):
     except KeyboardInterrupt:
         sys.modules.pop(name, None)
         raise
-    except (Exception, SystemExit) as exc:
+    except BaseException as exc:        # SystemExit, GeneratorExit, a script's own kind
         sys.modules.pop(name, None)
         raise _failure(path, exc, "loading") from None
     finally:
@@ -113,7 +117,7 @@ def _call(path: str, directory: str, function) -> Any:
         return function()
     except KeyboardInterrupt:
         raise
-    except (Exception, SystemExit) as exc:
+    except BaseException as exc:
         raise _failure(path, exc, f"running {function.__name__}()") from None
     finally:
         _remove_first(sys.path, directory)
@@ -140,6 +144,7 @@ def _derivations(path: str) -> list[Derivation]:
         if not isinstance(value, Derivation):
             raise ValueError(f"script {path!r}: derivation() returned a value of type "
                              f"{type(value).__name__}, not a Derivation")
+        _posable(path, value)
         return [value]
     if isinstance(value, Derivation) or isinstance(value, (str, bytes)) or not _iterable(value):
         raise ValueError(f"script {path!r}: derivations() must return a list of Derivation objects, "
@@ -148,7 +153,7 @@ def _derivations(path: str) -> list[Derivation]:
         items = list(value)
     except KeyboardInterrupt:
         raise
-    except Exception as exc:            # a generator that fails part-way
+    except BaseException as exc:        # a generator that fails part-way
         raise _failure(path, exc, "running derivations()") from None
     if not items:
         raise ValueError(f"script {path!r}: derivations() returned no derivations")
@@ -156,7 +161,21 @@ def _derivations(path: str) -> list[Derivation]:
         if not isinstance(item, Derivation):
             raise ValueError(f"script {path!r}: item {k} of derivations() is of type "
                              f"{type(item).__name__}, not a Derivation")
+        _posable(path, item)
     return items
+
+
+def _posable(path: str, d: Derivation) -> None:
+    """``ValueError`` naming the script and the step when a step or claim of ``d`` cannot be
+    posed to the checker (a string for a side, a relational as a side ...)."""
+    from symbolic.check import claim
+    for what, items in (("step", d.steps), ("claim", d.claims)):
+        for k, s in enumerate(items, 1):
+            try:
+                claim(s.lhs, s.rhs, d.assumptions + getattr(s, "assumptions", ()), relation=s.relation,
+                      cases=s.cases)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"script {path!r}: {what} {k} cannot be checked: {_one_line(exc)}") from None
 
 
 def _iterable(value) -> bool:

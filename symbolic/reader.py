@@ -29,6 +29,7 @@ Rules (see the README, "Check your own solution"):
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -264,6 +265,50 @@ def symbol_name(token: str) -> str:
     return name + "'" * primes
 
 
+
+# --------------------------------------------------------------------------- number sizes
+#
+# SymPy computes 10**(10**8) or (10**100)! exactly the moment they are written, in one call no
+# signal interrupts: a solution that writes such a number is refused while it is read.
+
+MAX_DIGITS = 100_000          # the largest exact number a solution may write, in decimal digits
+
+
+def _too_large(digits: float, text: str) -> None:
+    if digits > MAX_DIGITS:
+        raise _ParseProblem(f"{text} has about {digits:.3g} digits; exact numbers of more than "
+                            f"{MAX_DIGITS} digits are not evaluated")
+
+
+def _log10(value) -> float:
+    """log10 of an exact rational's larger part (numerator or denominator), at least 0."""
+    p, q = abs(int(value.p)), abs(int(value.q))
+    return max(math.log10(p) if p > 1 else 0.0, math.log10(q) if q > 1 else 0.0)
+
+
+def _pow(base, exponent):
+    """``base**exponent``, refused when both are exact and the value would be too long."""
+    base, exponent = sp.sympify(base), sp.sympify(exponent)
+    if base.is_Rational and exponent.is_Rational and abs(base) != 1 and base != 0:
+        _too_large(abs(float(exponent)) * _log10(base), "a power")
+    return sp.Pow(base, exponent)
+
+
+def _factorial(n):
+    n = sp.sympify(n)
+    if n.is_Integer and n > 1:
+        _too_large(math.lgamma(float(n) + 1) / math.log(10), "a factorial")
+    return sp.factorial(n)
+
+
+def _binomial(n, k):
+    n, k = sp.sympify(n), sp.sympify(k)
+    if n.is_Integer and k.is_Integer and 0 <= k <= n:
+        _too_large((math.lgamma(float(n) + 1) - math.lgamma(float(k) + 1) - math.lgamma(float(n - k) + 1))
+                   / math.log(10), "a binomial coefficient")
+    return sp.binomial(n, k)
+
+
 class _Part:
     """An item of a term before the term is assembled (see ``_Transformer.term``)."""
 
@@ -336,7 +381,7 @@ class _Assembly:
             args = part.value
             if len(args) != 1:
                 raise _ParseProblem("a list (a, b) that is not the arguments of a declared function")
-            return args[0] if part.extra is None else sp.Pow(args[0], part.extra)
+            return args[0] if part.extra is None else _pow(args[0], part.extra)
         raise _ParseProblem(f"{part.kind} without an argument")
 
     # ---- groups and closed items
@@ -357,7 +402,7 @@ class _Assembly:
         return _Part("value", sp.Mul(c[1], sp.Pow(c[2], -1)))
 
     def binom(self, c):
-        return _Part("value", sp.binomial(c[1], c[2]))
+        return _Part("value", _binomial(c[1], c[2]))
 
     def sqrt(self, c):
         if len(c) == 3:
@@ -384,9 +429,9 @@ class _Assembly:
             return part
         value = self._close(part)
         if exponent is not None:
-            value = sp.exp(exponent) if value == sp.E else sp.Pow(value, exponent)
+            value = sp.exp(exponent) if value == sp.E else _pow(value, exponent)
         if bang:
-            value = sp.factorial(value)
+            value = _factorial(value)
         return _Part("value", value)
 
     # ---- functions and operators
@@ -510,7 +555,7 @@ class _Assembly:
             if part.kind == "group" and out and out[-1].kind == "symbol" \
                     and out[-1].value.name in self.functions:
                 f = sp.Function(out[-1].value.name)(*part.value)
-                out[-1] = _Part("fvalue", f if part.extra is None else sp.Pow(f, part.extra))
+                out[-1] = _Part("fvalue", f if part.extra is None else _pow(f, part.extra))
             else:
                 out.append(part)
         return out
@@ -523,7 +568,7 @@ class _Assembly:
                 arg, end, post = self._argument(parts, i)
                 value = self._apply(parts[i].value, parts[i].extra, arg)
                 if post is not None:
-                    value = sp.Pow(value, post)
+                    value = _pow(value, post)
                 parts = parts[:i] + [_Part("fvalue", value)] + parts[end:]
             i -= 1
         return parts
@@ -579,7 +624,7 @@ class _Assembly:
         else:
             value = table[name](arg)
         if exponent is not None:
-            value = sp.Pow(value, exponent)
+            value = _pow(value, exponent)
         return value
 
 
@@ -645,6 +690,8 @@ def _parse_cached(text: str, functions: frozenset):
         raise _ParseProblem("an empty expression")
     try:
         tree = _parser().parse(text)
+    except RecursionError:
+        raise _ParseProblem(f"cannot read {_short(text)}: it is nested too deeply") from None
     except lark.exceptions.UnexpectedInput as exc:
         column = getattr(exc, "column", None)
         pos = getattr(exc, "pos_in_stream", None)
@@ -654,11 +701,18 @@ def _parse_cached(text: str, functions: frozenset):
         raise _ParseProblem(f"cannot read {text!r}{where}") from None
     try:
         return _make_transformer(functions).transform(tree)
+    except RecursionError:
+        raise _ParseProblem(f"cannot read {_short(text)}: it is nested too deeply") from None
     except lark.exceptions.VisitError as exc:
         inner = exc.orig_exc
         if isinstance(inner, _ParseProblem):
             raise _ParseProblem(f"cannot read {text!r}: {inner}") from None
         raise _ParseProblem(f"cannot read {text!r}: {type(inner).__name__}: {inner}") from None
+
+
+def _short(text: str, width: int = 60) -> str:
+    """``repr`` of ``text``, cut to about ``width`` characters for a one-line message."""
+    return repr(text if len(text) <= width else text[:width] + "...")
 
 
 # --------------------------------------------------------------------------- files
@@ -762,7 +816,7 @@ def _rows(text: str, start: int, end: int):
 def _scan_row(text: str, start: int, end: int):
     """A row's pieces: a list of ('expr', start, end) and ('rel', start, end, sign), the row cut
     where prose begins (a top-level comma, or \\text{...} with words after an expression)."""
-    pieces, depth, k, piece_start, seen_expr = [], 0, start, start, False
+    pieces, depth, k, piece_start, seen_expr, opened = [], 0, start, start, False, start
 
     def flush(upto):
         pieces.append(("expr", piece_start, upto))
@@ -786,12 +840,14 @@ def _scan_row(text: str, start: int, end: int):
                 continue
             m = re.match(r"\\([A-Za-z]+|.)", text[k:end])
             if m and m.group(0) in ("\\{",):
+                opened = k if depth == 0 else opened
                 depth += 1
             elif m and m.group(0) in ("\\}",):
                 depth -= 1
             k += m.end() if m else 1
             continue
         if ch in "{([":
+            opened = k if depth == 0 else opened
             depth += 1
         elif ch in "})]":
             depth -= 1
@@ -801,6 +857,8 @@ def _scan_row(text: str, start: int, end: int):
             seen_expr = True
         k += 1
     flush(k)
+    if depth > 0:          # a bracket left open hides every relation after it
+        pieces.append(("unclosed", opened, end))
     return pieces
 
 
@@ -853,6 +911,9 @@ def _raw_steps(clean, displays, name) -> list:
 def _read_row(body, rs, re_, cursor, raw_steps, clean, name, where) -> None:
     """The relations of one row, appended to ``raw_steps``; ``cursor`` moves on."""
     pieces = _scan_row(body, rs, re_)
+    if pieces[-1][0] == "unclosed" and _REL.search(body, pieces[-1][1], re_):
+        raise ReadError(name, _line_of(clean, rs), "a bracket opened on this row is not closed on it, "
+                                                   "so its relations cannot be read")
     exprs = [(body[p[1]:p[2]], p[1]) for p in pieces if p[0] == "expr"]
     rels = [p for p in pieces if p[0] == "rel"]
     first_tex = exprs[0][0]
@@ -974,7 +1035,10 @@ def _conditions(text: str, name: str, line: int) -> list:
     except _ParseProblem as exc:
         raise ReadError(name, line, str(exc)) from None
     make = {"==": sp.Eq, "<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge}
-    return [make[RELATIONS[r]](a, b) for r, a, b in zip(rels, values, values[1:])]
+    try:
+        return [make[RELATIONS[r]](a, b) for r, a, b in zip(rels, values, values[1:])]
+    except TypeError as exc:            # SymPy refuses to order a non-real value (1/0, sqrt(-1))
+        raise ReadError(name, line, f"cannot use the assumption {text!r}: {exc}") from None
 
 
 def _symbols(exprs, decl: Declarations):

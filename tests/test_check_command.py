@@ -176,6 +176,18 @@ def test_check_exits_0_when_all_steps_hold_and_says_so_for_no_relations(tmp_path
     (b"% dgm-proofs: assume x\n\\[ x = x \\]\n", 1, "must be a relation"),
     (b"% dgm-proofs: complex z\n\\[ z = z \\]\n", 1, "unknown declaration"),
     (b"caf\xe9\n\\[ x = x \\]\n", 1, "not UTF-8"),
+    # found by an adversarial review: tracebacks, hangs and a silently hidden false step
+    (b"\\[ " + b"{" * 150 + b" x " + b"}" * 150 + b" = x \\]\n", 1, "nested too deeply"),
+    (b"\\[ " + b"\\sqrt{" * 300 + b" x " + b"}" * 300 + b" = x \\]\n", 1, "nested too deeply"),
+    (b"% dgm-proofs: assume \\frac{1}{0} > 0\n\\[ x = x \\]\n", 1, "cannot use the assumption"),
+    (b"% dgm-proofs: assume \\sqrt{-1} > 0\n\\[ x = x \\]\n", 1, "cannot use the assumption"),
+    (b"\\[ (x + x = 3x \\]\n", 1, "not closed"),
+    (b"\\[ \\left(x + x = 3x \\]\n", 1, "not closed"),
+    (b"\\[ 10^{10^{10}} > 1 \\]\n", 1, "digits"),
+    (b"\\[ 9^{9^{9}} > 1 \\]\n", 1, "digits"),
+    (b"\\[ (10^{100})! > 1 \\]\n", 1, "digits"),
+    (b"\\[ \\binom{10^{10}}{5000000000} > 1 \\]\n", 1, "digits"),
+    (b"% dgm-proofs: assume x > 10^{10^{10}}\n\\[ x = x \\]\n", 1, "digits"),
 ])
 def test_unreadable_input_exits_2_with_file_and_line_and_writes_nothing(tmp_path, capsys, content, line, words):
     path = tmp_path / "bad.tex"
@@ -186,6 +198,27 @@ def test_unreadable_input_exits_2_with_file_and_line_and_writes_nothing(tmp_path
     assert code == 2
     assert len(err) == 1 and f"{path}:{line}:" in err[0] and words in err[0]
     assert not out_json.exists() and not out_dir.exists()
+
+
+def test_numbers_of_thousands_of_digits_are_checked_not_refused(tmp_path, capsys):
+    """2**20000 has 6021 digits, more than Python prints by default (4300)."""
+    path = _write(tmp_path, "big.tex", "\\[ 2^{20000} > 2^{20001} \\]\n\\[ 2^{20000} \\cdot 2 = 2^{20001} \\]\n")
+    assert main(["check", path, "--json", str(tmp_path / "r.json")]) == 1
+    steps = json.loads((tmp_path / "r.json").read_text())["steps"]
+    assert [s["status"] for s in steps] == ["failed", "proved"]
+
+
+@pytest.mark.parametrize("outputs", [["--json", "{a}"], ["--latex", "{dir}"], ["--json", "both", "--latex", "both"],
+                                     ["--json", "L/r.json", "--latex", "L"]])
+def test_an_output_that_would_overwrite_an_input_or_another_output_exits_2(tmp_path, capsys, monkeypatch, outputs):
+    path = _write(tmp_path, "a.tex", "\\[ x + x = 2x \\]\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    monkeypatch.chdir(tmp_path)
+    argv = [o.format(a=path, dir=str(tmp_path)) for o in outputs]
+    assert main(["check", path, *argv]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert open(path).read() == "\\[ x + x = 2x \\]\n"
 
 
 @pytest.mark.parametrize("option", ["--json", "--latex"])

@@ -196,6 +196,17 @@ def test_an_empty_output_path_is_refused(tmp_path, capsys, flag):
     assert "empty" in one_error_line(capsys.readouterr().err)
 
 
+@pytest.mark.parametrize("outputs", [["--json", "same", "--latex", "same"],
+                                     ["--json", "out/main.tex", "--latex", "out"]])
+def test_outputs_that_would_overwrite_each_other_are_refused_before_any_work(tmp_path, capsys, monkeypatch,
+                                                                             outputs):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    assert main([*FAST, *outputs]) == 2
+    assert "LaTeX directory" in one_error_line(capsys.readouterr().err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"] and not any((tmp_path / "out").iterdir())
+
+
 def test_an_existing_file_is_replaced_atomically_and_keeps_its_mode(tmp_path):
     target = tmp_path / "r.json"
     target.write_text("old")

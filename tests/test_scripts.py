@@ -244,6 +244,18 @@ BAD = {
     "noreason.py": ("from symbolic import Derivation, Step\n\ndef derivation():\n"
                     "    return Derivation('t', steps=[Step(1, 1, '')])\n",
                     r"raised ValueError at line 4 while running derivation\(\): every step needs a reason"),
+    # found by an adversarial review (each once a traceback)
+    "baseexc.py": ("class Odd(BaseException):\n    pass\n\ndef derivation():\n    raise Odd('x')\n",
+                   r"raised Odd at line 5 while running derivation\(\): x"),
+    "genexit.py": ("raise GeneratorExit\n", r"raised GeneratorExit at line 1 while loading"),
+    "badstr.py": ("class E(Exception):\n    def __str__(self):\n        raise ValueError\n\n"
+                  "def derivation():\n    raise E()\n", r"raised E at line 6 while running derivation\(\)$"),
+    "strside.py": ("from symbolic import Derivation, Step\n\ndef derivation():\n"
+                   "    return Derivation('t', steps=[Step('x', 'x', 'r')])\n",
+                   r"step 1 cannot be checked: lhs is a string"),
+    "relside.py": ("import sympy as sp\nfrom symbolic import Derivation, Step\n\ndef derivation():\n"
+                   "    return Derivation('t', steps=[Step(sp.Eq(sp.Symbol('x'), 1), 1, 'r')])\n",
+                   r"step 1 cannot be checked: lhs must be a SymPy expression"),
 }
 
 
@@ -260,6 +272,14 @@ def test_a_bad_script_is_bad_input(tmp_path, capsys, name):
     assert err.startswith(f"dgm-proofs: error: script {script!r}")
     assert re.search(message, err), err
     assert not report.exists() and not latex.exists()
+
+
+def test_the_json_report_never_replaces_the_script(tmp_path, capsys):
+    script = write(tmp_path / "mine.py", BAD["noreason.py"][0].replace("''", "'r'"))
+    before = open(script).read()
+    status, _ = run("run", script, "--json", script)
+    assert status == 2 and "is the input" in capsys.readouterr().err
+    assert open(script).read() == before
 
 
 def test_missing_undecodable_and_directory_scripts_and_a_bad_id_beside_a_script(tmp_path, capsys):
