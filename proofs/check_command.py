@@ -23,7 +23,7 @@ from symbolic.check import DEFAULT_BUDGET, claim, verify_many, weakest
 from symbolic.latex import text_latex
 from symbolic.reader import read_file
 
-from .output import JSON_VERSION, check_dir_target, check_file_target, check_no_overlap, write_folder, write_text_atomic
+from .output import JSON_VERSION, Outputs, check_dir_target, check_file_target, check_no_overlap, write_folder
 
 __all__ = ["add_parser", "run_check", "check_files", "report_dict", "terminal_text",
            "annotated_latex", "annotated_markdown"]
@@ -401,8 +401,10 @@ def _output_names(checked) -> list[str]:
     return names
 
 
-def write_latex(directory: str, checked) -> tuple[list[str], list[str]]:
-    """Write the annotated copies (and their PDFs when pdflatex exists); returns (written, not compiled)."""
+def write_latex(directory: str, checked, outputs=None) -> tuple[list[str], list[str]]:
+    """Write the annotated copies (and their PDFs when pdflatex exists); returns (names, not
+    compiled).  With ``outputs`` (an :class:`proofs.output.Outputs`) they are staged there,
+    to appear together with the command's other outputs when it commits."""
     texts = {}
     for stem, c in zip(_output_names(checked), checked):
         if c.solution.kind == "md":
@@ -414,8 +416,10 @@ def write_latex(directory: str, checked) -> tuple[list[str], list[str]]:
     with tempfile.TemporaryDirectory(prefix="dgm-check-") as work:
         if shutil.which("pdflatex"):
             figures, failures = _compile(texts, work)
-        written = write_folder(directory, texts, figures)
-    return written, failures
+        if outputs is None:
+            return write_folder(directory, texts, figures), failures
+        outputs.folder(directory, texts, figures)
+    return sorted(list(texts) + [os.path.basename(f.name) for f in figures]), failures
 
 
 # --------------------------------------------------------------------------- the command
@@ -435,16 +439,17 @@ def run_check(args, out, unicode: bool = True) -> int:
     report = sys.stderr if to_stdout else out
     print(terminal_text(checked, unicode=unicode), file=report)
     text = json.dumps(report_dict(checked), indent=2, ensure_ascii=False) + "\n"
-    if to_stdout:
-        out.write(text)
-    elif args.json is not None:
-        write_text_atomic(args.json, text)
+    with Outputs(stdout=out) as outputs:        # staged, then moved into place together
+        if args.json is not None:
+            outputs.file(args.json, text)
+        if args.latex is not None:
+            written, failures = write_latex(args.latex, checked, outputs)
+        outputs.commit()
+    if args.json is not None and not to_stdout:
         print(f"JSON report written to {args.json}", file=out)
     out = report
     if args.latex is not None:
-        written, failures = write_latex(args.latex, checked)
-        print(f"Annotated copies written to {args.latex}: "
-              + ", ".join(os.path.basename(w) for w in written), file=out)
+        print(f"Annotated copies written to {args.latex}: " + ", ".join(written), file=out)
         if not shutil.which("pdflatex"):
             print("pdflatex not found: the .tex copies were not compiled", file=out)
         for name in failures:

@@ -180,8 +180,8 @@ class Outputs:
         return path
 
     def file(self, path: str, text: str) -> None:
-        """Stage ``text`` for the file ``path`` (see the module's rules)."""
-        data = text.encode("utf-8")
+        """Stage ``text`` (or bytes) for the file ``path`` (see the module's rules)."""
+        data = text.encode("utf-8") if isinstance(text, str) else text
         if path == STDOUT or _special(_resolved(path)):
             self._direct.append((path, data))
             return
@@ -231,9 +231,24 @@ class Outputs:
         os.chmod(staging, 0o777 & ~_umask())              # as a new folder would be
         self._targets[staging] = path
         if exists:
+            self._existing_entries(staging, real, path)
             self._moves.append((staging, real))
         else:
             self._renames.append((staging, real))
+
+    def _existing_entries(self, staging: str, real: str, path: str) -> None:
+        """The files of a folder follow the rules of single files: where the folder already
+        has a symbolic link, a FIFO or a device of a staged file's name, that file is staged
+        through :meth:`file` instead (the link followed and kept, the FIFO written to); an
+        existing regular file's permission bits are kept."""
+        for name in sorted(os.listdir(staging)):
+            dest, staged = os.path.join(real, name), os.path.join(staging, name)
+            if os.path.islink(dest) or _special(dest):
+                data = _read(staged)
+                os.unlink(staged)
+                self.file(os.path.join(path, name), data)
+            elif os.path.isfile(dest):
+                os.chmod(staged, stat.S_IMODE(os.stat(dest).st_mode))
 
     def commit(self) -> list:
         """Move everything staged into place together (an interrupt waits until all of it is

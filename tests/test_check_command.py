@@ -221,6 +221,43 @@ def test_an_output_that_would_overwrite_an_input_or_another_output_exits_2(tmp_p
     assert open(path).read() == "\\[ x + x = 2x \\]\n"
 
 
+def test_a_write_error_in_the_latex_copies_leaves_the_old_json(tmp_path, capsys, monkeypatch):
+    """The JSON report and the annotated copies are staged and appear together, or not at all."""
+    import errno
+    from proofs import output
+    path = _write(tmp_path, "a.tex", "\\[ x + x = 2x \\]\n")
+    (tmp_path / "r.json").write_text("old")
+    real, calls = output._write_all, []
+
+    def write_all(fd, data):                 # the first write (the JSON) succeeds, then the disk is full
+        calls.append(fd)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(fd, data)
+    monkeypatch.setattr(output, "_write_all", write_all)
+    assert main(["check", path, "--json", str(tmp_path / "r.json"), "--latex", str(tmp_path / "L")]) == 2
+    assert "No space left" in capsys.readouterr().err
+    assert (tmp_path / "r.json").read_text() == "old" and not (tmp_path / "L").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.tex", "r.json"]
+
+
+def test_files_inside_the_latex_folder_follow_the_rules_of_single_outputs(tmp_path, capsys):
+    """An annotated copy replacing a file keeps its mode; one whose name is a symbolic link is
+    written through the link (the link kept)."""
+    path = _write(tmp_path, "a.tex", "\\[ x + x = 2x \\]\n")
+    folder, elsewhere = tmp_path / "L", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (folder / "a.tex").write_text("old")
+    (folder / "a.tex").chmod(0o600)
+    (elsewhere / "copy.tex").write_text("old")
+    (folder / "b.tex").symlink_to(elsewhere / "copy.tex")
+    other = _write(tmp_path, "b.tex", "\\[ 2x = x + x \\]\n")
+    assert main(["check", path, other, "--latex", str(folder)]) == 0
+    assert (folder / "a.tex").stat().st_mode & 0o777 == 0o600 and "x + x" in (folder / "a.tex").read_text()
+    assert (folder / "b.tex").is_symlink() and "2x" in (elsewhere / "copy.tex").read_text()
+
+
 @pytest.mark.parametrize("option", ["--json", "--latex"])
 def test_an_empty_output_path_exits_2_before_any_check(tmp_path, capsys, option):
     ok = _write(tmp_path, "ok.md", "$$\nx + x = 2x\n$$\n")

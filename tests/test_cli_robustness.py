@@ -264,6 +264,20 @@ def test_a_fifo_is_written_to_and_never_replaced(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.fifo"]
 
 
+def test_a_fifo_inside_the_latex_folder_is_written_to_and_a_file_keeps_its_mode(tmp_path):
+    folder = tmp_path / "tex"
+    folder.mkdir()
+    os.mkfifo(folder / "main.tex")
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(folder / "main.tex", "rb").read()), daemon=True)
+    reader.start()
+    assert main([*FAST, "--latex", str(folder)], out=open(os.devnull, "w")) == 0
+    reader.join(timeout=30)
+    assert received and received[0].startswith(b"\\documentclass")
+    assert stat.S_ISFIFO(os.lstat(folder / "main.tex").st_mode)
+    assert leftovers(tmp_path) == []
+
+
 def _full_disk(monkeypatch, after: int = 0):
     """Every write after the first ``after`` fails with ENOSPC, as on a full disk."""
     from proofs import output
