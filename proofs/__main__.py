@@ -12,6 +12,7 @@ temporary file and no checker process left, the old outputs or the complete new 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import sys
@@ -349,6 +350,15 @@ def _report(exc) -> int | None:
 _INT_DIGITS = 200_000
 
 
+def _tolerant_streams() -> None:
+    """A character the terminal's encoding lacks (a file name with 'ü' under
+    PYTHONIOENCODING=ascii) is printed as an escape, never an error."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and getattr(stream, "errors", "strict") == "strict":
+            with contextlib.suppress(Exception):
+                stream.reconfigure(errors="backslashreplace")
+
+
 def _allow_long_integers() -> None:
     limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
     if limit and limit < _INT_DIGITS:
@@ -359,6 +369,7 @@ def main(argv=None, out=None) -> int:
     """Run the command line; return the exit status: 0, 1 (a step failed or stayed unknown,
     or the time limit ran out), 2 (bad usage or input, a write error), 130 (interrupted)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
     stream = out or sys.stdout
     _allow_long_integers()
     try:

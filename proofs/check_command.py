@@ -371,12 +371,12 @@ def _compile(texts: dict, workdir: str):
     for name, tex in texts.items():
         if not name.endswith(".tex"):
             continue
-        with open(os.path.join(workdir, name), "w", encoding="utf-8") as handle:
-            handle.write(tex)
+        with open(os.path.join(workdir, name), "w", encoding="utf-8", errors="replace") as handle:
+            handle.write(tex)                  # a non-UTF-8 file name shows as '?' in the copy
         try:
             proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", name],
                                   cwd=workdir, capture_output=True, text=True, errors="replace",
-                                  timeout=120)
+                                  timeout=60)        # a looping macro must not hold the command
             ok = proc.returncode == 0
         except (OSError, subprocess.TimeoutExpired):
             ok = False

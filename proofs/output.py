@@ -132,6 +132,17 @@ def check_no_overlap(json_path=None, latex_dir=None, inputs=()) -> None:
                                  f"which its annotated copy would overwrite: give another directory")
 
 
+def _utf8(text) -> bytes:
+    r"""UTF-8 bytes of an output's text (bytes pass as they are).  A file name that is not
+    UTF-8 reaches Python as lone surrogates; in a report it is shown with '?' for each
+    undecodable byte, so that the report itself stays valid UTF-8.
+
+    >>> _utf8("\udcff.tex")
+    b'?.tex'
+    """
+    return text.encode("utf-8", "replace") if isinstance(text, str) else text
+
+
 def _umask() -> int:
     umask = os.umask(0o22)
     os.umask(umask)
@@ -181,7 +192,7 @@ class Outputs:
 
     def file(self, path: str, text: str) -> None:
         """Stage ``text`` (or bytes) for the file ``path`` (see the module's rules)."""
-        data = text.encode("utf-8") if isinstance(text, str) else text
+        data = _utf8(text)
         if path == STDOUT or _special(_resolved(path)):
             self._direct.append((path, data))
             return
@@ -222,7 +233,7 @@ class Outputs:
         for name, text in texts.items():            # text, or bytes written as they are
             fd = os.open(os.path.join(staging, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             try:
-                _write_all(fd, text.encode("utf-8") if isinstance(text, str) else text)
+                _write_all(fd, _utf8(text))
                 os.fsync(fd)
             finally:
                 os.close(fd)

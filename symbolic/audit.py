@@ -178,7 +178,9 @@ def pool(sym, extra=()) -> list:
 
 @functools.lru_cache(maxsize=256)
 def _pool(facts, integer, extra) -> tuple:
-    kinds = (list(extra), [sp.Integer(v) for v in _INTEGERS], list(_FRACTIONS), list(_IRRATIONALS),
+    # an extended-real symbol (extended_positive=True ...) may be infinite: oo and -oo first
+    infinite = [sp.oo, -sp.oo] if ("extended_real", True) in facts and ("finite", True) not in facts else []
+    kinds = (infinite + list(extra), [sp.Integer(v) for v in _INTEGERS], list(_FRACTIONS), list(_IRRATIONALS),
              list(_NONREAL), [sp.Integer(p) for p in (17, 19, 23, 10007, 1000003)], list(extra[1::2]))
     candidates = [v for group in itertools.zip_longest(*kinds) for v in group if v is not None]
     seen, out = set(), []

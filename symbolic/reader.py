@@ -738,8 +738,8 @@ def _strip_comments(text: str, kind: str, name: str):
             if body.startswith("dgm-proofs:"):
                 decls.append((_line_of(text, m.start()), body[len("dgm-proofs:"):].strip()))
             text = _blank(text, m.start(), m.end())
-        for m in re.finditer(r"^(```|~~~).*?^\1[^\n]*$", text, re.S | re.M):   # code blocks
-            text = _blank(text, m.start(), m.end())
+        for start, end in _fenced_code(text):
+            text = _blank(text, start, end)
     out, pos = [], 0
     for line in text.split("\n"):
         m = re.search(r"(?<!\\)%", line) if kind == "tex" or "$$" in text else None
@@ -751,6 +751,28 @@ def _strip_comments(text: str, kind: str, name: str):
         out.append(line)
         pos += len(line) + 1
     return "\n".join(out), decls
+
+
+def _fenced_code(text: str) -> list[tuple[int, int]]:
+    r"""The spans of Markdown's fenced code blocks (CommonMark): a fence of three or more
+    backticks or tildes, indented at most three spaces, closed by a fence of the same
+    character at least as long, or by the end of the text when never closed.
+
+    >>> _fenced_code("a\n````\n$$x = 2x$$\n```\n````\nb\n~~~\n$$y$$")
+    [(2, 26), (29, 38)]
+    """
+    spans, pos = [], 0
+    opening = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*$", re.M)
+    while True:
+        m = opening.search(text, pos)
+        if not m:
+            return spans
+        fence = m.group(1)
+        closing = re.compile(r"^ {0,3}%s{%d,}[ \t]*$" % (re.escape(fence[0]), len(fence)), re.M)
+        c = closing.search(text, m.end() + 1)
+        end = c.end() if c else len(text)
+        spans.append((m.start(), end))
+        pos = end + 1
 
 
 def _inside_math_line(text: str, offset: int) -> bool:

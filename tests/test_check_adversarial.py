@@ -844,6 +844,12 @@ T("special", sp.floor(m * (_C7 + S(1, 2) - _tiny)), m - 1, check=lambda: _intege
 T("matrices", sp.sqrt(x**2) * XS, -x * XS, assumptions=[x < 0], check=lambda: True,
   why="sqrt(x**2) = |x| = -x for x < 0")
 F("matrices", sp.sqrt(x**2) * XS, x * XS, assumptions=[x < 0], check=lambda: True, why="x = -1, d = 1: X vs -X")
+_xep = sp.Symbol("xep", extended_positive=True)      # may be +oo
+F("infinities", sp.atan(_xep), pi / 2, "<", check=lambda: sp.atan(oo) == pi / 2, why="xep = oo")
+F("infinities", sp.tanh(_xep), 1, "<", check=lambda: sp.tanh(oo) == 1, why="xep = oo")
+F("infinities", 1 / _xep, 0, ">", check=lambda: 1 / oo == 0, why="xep = oo")
+T("infinities", sp.atan(_xep), pi / 2, "<=", check=lambda: sp.atan(oo) == pi / 2,
+  why="atan increases to pi/2, reached at oo")
 
 for index, case in enumerate(CASES):
     case.name = f"{case.family}-{index}-{'T' if case.truth else 'F'}"

@@ -299,6 +299,24 @@ def test_latex_copy_is_annotated_and_compiles(tmp_path, capsys, pdflatex):
     assert "Annotated copies written to" in capsys.readouterr().out
 
 
+def test_a_file_name_that_is_not_utf8_is_shown_with_question_marks(tmp_path, capsys):
+    path = os.path.join(str(tmp_path), os.fsdecode(b"\xff.tex"))
+    with open(path, "w") as handle:
+        handle.write("\\[ x + x = 2x \\]\n")
+    assert main(["check", path, "--json", str(tmp_path / "r.json"), "--latex", str(tmp_path / "L")]) == 0
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["files"][0]["file"].endswith("?.tex")
+    assert any(name.endswith(".tex") for name in os.listdir(tmp_path / "L"))
+
+
+def test_a_name_the_terminal_cannot_encode_is_escaped_not_an_error(tmp_path):
+    path = _write(tmp_path, "ü.tex", "\\[ x + x = 2x \\]\n")
+    proc = subprocess.run([sys.executable, "-m", "proofs", "check", path], cwd=ROOT, capture_output=True,
+                          env={**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONPATH": ROOT},
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert b"\\xfc.tex" in proc.stdout
+
+
 def test_the_readme_sample_runs_as_shown():
     """The README shows this command's output on examples/sample-solution.tex."""
     proc = subprocess.run([sys.executable, "-m", "proofs", "check", SAMPLE], cwd=ROOT,

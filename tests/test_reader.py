@@ -169,6 +169,21 @@ def test_markdown_blocks_comments_and_code():
     assert solution.undeclared == []
 
 
+def test_markdown_fences_longer_than_three_and_a_fence_never_closed_are_code():
+    text = "\n".join([
+        "$$ a = a $$",                                  # 1  math
+        "````",                                         # 2  a fence of four
+        "$$ s = 2 $$",                                  # 3  code
+        "```",                                          # 4  too short to close it
+        "$$ s = 3 $$",                                  # 5  still code
+        "````",                                         # 6  closes
+        "$$ b = b $$",                                  # 7  math
+        "~~~",                                          # 8  never closed: code to the end
+        "$$ s = 4 $$",                                  # 9
+    ])
+    assert [s.line for s in read_text(text, "f.md").steps] == [1, 7]
+
+
 def test_declarations_and_default_real():
     text = "\n".join([
         r"% dgm-proofs: assume \sigma_1 > 0, 0 < r, r < 1",
