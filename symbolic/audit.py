@@ -721,10 +721,9 @@ def _over_a_singularity(singular, point) -> bool:
             return True
         for s in points:
             s = sp.sympify(s).xreplace(point)
-            inside = [sp.Min(low, high) <= s, s <= sp.Max(low, high)] if low.is_real and high.is_real else [None]
-            if not all(c is sp.true for c in inside) and not any(c is sp.false for c in inside):
-                return True                   # cannot tell: not sampled
-            if all(c is sp.true for c in inside):
+            outside = low.is_real and high.is_real and \
+                ((s < sp.Min(low, high)) is sp.true or (s > sp.Max(low, high)) is sp.true)
+            if not outside:                 # between the bounds, or it cannot be told
                 return True
     return False
 

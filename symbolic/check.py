@@ -829,9 +829,8 @@ def _real_on(gap, sym, domain) -> bool:
     missing = sp.Complement(domain, continuous_domain(gap, sym, domain))
     if missing is sp.S.EmptySet:
         return True
-    return isinstance(missing, sp.FiniteSet) and all(gap.subs(sym, point).is_finite is False
-                                                     or gap.subs(sym, point).has(sp.nan, sp.zoo)
-                                                     for point in missing)
+    values = [gap.subs(sym, point) for point in missing] if isinstance(missing, sp.FiniteSet) else None
+    return values is not None and all(v.is_finite is False or v.has(sp.nan, sp.zoo) for v in values)
 
 
 def _domain_of(sym, conditions=()):
@@ -841,9 +840,12 @@ def _domain_of(sym, conditions=()):
     >>> _domain_of(x, [x <= 3, x > -1])
     Interval.Lopen(-1, 3)
     """
-    domain = sp.Interval.open(0, sp.oo) if sym.is_positive else sp.Interval(0, sp.oo) if sym.is_nonnegative \
-        else sp.Interval.open(-sp.oo, 0) if sym.is_negative else sp.Interval(-sp.oo, 0) if sym.is_nonpositive \
-        else sp.S.Reals
+    domain = sp.S.Reals
+    for fact, interval in (("positive", sp.Interval.open(0, sp.oo)), ("nonnegative", sp.Interval(0, sp.oo)),
+                           ("negative", sp.Interval.open(-sp.oo, 0)), ("nonpositive", sp.Interval(-sp.oo, 0))):
+        if getattr(sym, f"is_{fact}"):
+            domain = interval
+            break
     for c in conditions:
         if isinstance(c, sp.core.relational.Relational) and c.free_symbols == {sym}:
             domain = domain & sp.solveset(c, sym, sp.S.Reals)
