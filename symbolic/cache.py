@@ -68,16 +68,29 @@ class VerdictCache:
     def __init__(self, root: str | None = None, max_entries: int = 20_000):
         self.store = Store(os.path.join(root or cache_root(), "verdicts"), max_entries)
         self.hits = self.misses = 0
+        # id(claim package) -> (package, budget, key) between a miss's lookup and its storing:
+        # its srepr, the costly part of a key, is computed once
+        self._keys: dict = {}
 
     def __len__(self):
         return len(self.store.entries())
+
+    def _key(self, job, budget):
+        known = self._keys.get(id(job))
+        if known is not None and known[0] is job and known[1] == budget:
+            return known[2]
+        key = claim_key(job, budget)
+        self._keys[id(job)] = (job, budget, key)       # the package is kept alive with its key
+        return key
 
     def get_many(self, claims, budget) -> list:
         """For each claim package, its stored verdict or ``None``."""
         out = []
         for job in claims:
-            key = claim_key(job, budget)
+            key = self._key(job, budget)
             verdict = _verdict_from(self.store.read(key)) if key else None
+            if verdict is not None:
+                self._keys.pop(id(job), None)
             self.hits += verdict is not None
             self.misses += verdict is None
             out.append(verdict)
@@ -87,7 +100,8 @@ class VerdictCache:
         """Keep the certain verdicts of ``(claim package, verdict)`` pairs."""
         wrote = False
         for job, verdict in pairs:
-            key = claim_key(job, budget) if verdict.status in CACHED_STATUSES else None
+            key = self._key(job, budget) if verdict.status in CACHED_STATUSES else None
+            self._keys.pop(id(job), None)
             payload = _verdict_to(verdict) if key else None
             if payload is not None:
                 wrote |= self.store.write(key, payload)

@@ -39,6 +39,18 @@ def test_a_second_check_reads_every_verdict_and_equals_a_fresh_one(tmp_path):
     assert again[1].counterexample == first[1].counterexample and again[1].values == first[1].values
 
 
+def test_each_claims_key_is_computed_once_per_check(tmp_path, monkeypatch):
+    """The key (the claim's srepr, costly for a large claim) of a miss serves its lookup and
+    its storing; nothing is kept once the verdict is stored."""
+    calls = []
+    monkeypatch.setattr(cache_module, "claim_key", lambda job, budget: calls.append(job) or claim_key(job, budget))
+    cache = VerdictCache(str(tmp_path))
+    verify_many(JOBS, cache=cache)
+    assert len(calls) == len(JOBS) and len(cache) == len(JOBS) and cache._keys == {}
+    verify_many(JOBS, cache=cache)                                 # hits: one key each, nothing kept
+    assert len(calls) == 2 * len(JOBS) and cache._keys == {}
+
+
 def test_a_changed_claim_misses(tmp_path):
     cache = VerdictCache(str(tmp_path))
     verify_many(JOBS[:1], cache=cache)
