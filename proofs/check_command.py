@@ -23,7 +23,7 @@ from symbolic.check import DEFAULT_BUDGET, claim, verify_many, weakest
 from symbolic.latex import text_latex
 from symbolic.reader import read_file
 
-from .output import JSON_VERSION, Outputs, check_dir_target, check_file_target, check_no_overlap, write_folder
+from .output import JSON_VERSION, Outputs, check_dir_target, check_file_target, check_no_overlap
 
 __all__ = ["add_parser", "run_check", "check_files", "report_dict", "terminal_text",
            "annotated_latex", "annotated_markdown"]
@@ -43,8 +43,8 @@ def add_parser(sub, budget_type, cache_option=None) -> None:
     check.add_argument("--latex", metavar="DIR",
                        help="write an annotated copy of each file to DIR (and its PDF when pdflatex exists)")
     check.add_argument("--budget", type=budget_type, default=DEFAULT_BUDGET, metavar="S",
-                       help=f"seconds allowed per step before it is 'unknown' (default {DEFAULT_BUDGET:g}"
-                            + (f", at most {budget_type.maximum:g})" if hasattr(budget_type, "maximum") else ")"))
+                       help=f"seconds allowed per step before it is 'unknown' (default {DEFAULT_BUDGET:g}, "
+                            f"at most {budget_type.maximum:g})")
     if cache_option is not None:
         cache_option(check)
 
@@ -356,7 +356,7 @@ def annotated_markdown(c) -> str:
 
 
 class _Copied:
-    """A file produced elsewhere, moved into the output folder by :func:`write_folder`."""
+    """A file produced elsewhere, copied into the output folder while it is staged (:meth:`Outputs.folder`)."""
 
     def __init__(self, name, source):
         self.name, self.source = name, source
@@ -401,10 +401,10 @@ def _output_names(checked) -> list[str]:
     return names
 
 
-def write_latex(directory: str, checked, outputs=None) -> tuple[list[str], list[str]]:
-    """Write the annotated copies (and their PDFs when pdflatex exists); returns (names, not
-    compiled).  With ``outputs`` (an :class:`proofs.output.Outputs`) they are staged there,
-    to appear together with the command's other outputs when it commits."""
+def write_latex(directory: str, checked, outputs) -> tuple[list[str], list[str]]:
+    """Stage the annotated copies (and their PDFs when pdflatex exists) in ``outputs`` (an
+    :class:`proofs.output.Outputs`), to appear with the command's other outputs when it
+    commits; returns (file names, copies not compiled)."""
     texts = {}
     for stem, c in zip(_output_names(checked), checked):
         if c.solution.kind == "md":
@@ -416,10 +416,8 @@ def write_latex(directory: str, checked, outputs=None) -> tuple[list[str], list[
     with tempfile.TemporaryDirectory(prefix="dgm-check-") as work:
         if shutil.which("pdflatex"):
             figures, failures = _compile(texts, work)
-        if outputs is None:
-            return write_folder(directory, texts, figures), failures
-        outputs.folder(directory, texts, figures)
-    return sorted(list(texts) + [os.path.basename(f.name) for f in figures]), failures
+        outputs.folder(directory, texts, figures)        # the PDFs are copied in while staging
+    return sorted(list(texts) + [f.name for f in figures]), failures
 
 
 # --------------------------------------------------------------------------- the command

@@ -168,14 +168,10 @@ def _derivations(path: str) -> list[Derivation]:
 def _posable(path: str, d: Derivation) -> None:
     """``ValueError`` naming the script and the step when a step or claim of ``d`` cannot be
     posed to the checker (a string for a side, a relational as a side ...)."""
-    from symbolic.check import claim
-    for what, items in (("step", d.steps), ("claim", d.claims)):
-        for k, s in enumerate(items, 1):
-            try:
-                claim(s.lhs, s.rhs, d.assumptions + getattr(s, "assumptions", ()), relation=s.relation,
-                      cases=s.cases)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"script {path!r}: {what} {k} cannot be checked: {_one_line(exc)}") from None
+    try:
+        d.packages()
+    except ValueError as exc:
+        raise ValueError(f"script {path!r}: {_one_line(exc)}") from None
 
 
 def _iterable(value) -> bool:

@@ -412,15 +412,11 @@ def _near_integer(v) -> bool:
     return abs(v - mpmath.nint(v)) <= mpmath.mpf(2) ** (20 - mpmath.mp.prec) * max(1, abs(v))
 
 
-class _Undecidable(ValueError):
-    """An integer part of a number that the compiled route cannot tell from an integer."""
-
-
 def _guarded(name):
     def value(v):
         v = mpmath.mpmathify(v)
         if _near_integer(v) or isinstance(v, mpmath.mpc) and (_near_integer(v.real) or _near_integer(v.imag)):
-            raise _Undecidable(f"{name} of a number within rounding noise of an integer")
+            raise ValueError(f"{name} of a number within rounding noise of an integer")
         return getattr(mpmath, name)(v)
     return value
 
@@ -457,7 +453,7 @@ class _Evaluator:
                 with mpmath.workdps(digits + 5):
                     args = [_mp(point[s], digits + 5) for s in self.symbols]
                     return [+mpmath.mpmathify(v) for v in self.fast(*args)]   # + evaluates constants
-            except Exception:            # _Undecidable too: the guarded exact route decides
+            except Exception:            # a guarded integer part too: the exact route decides
                 pass
         return [_value_at(e, point, digits, self.quadrature) for e in self.exprs]
 

@@ -523,12 +523,7 @@ def _scalar(lhs, rhs, conditions, relation, seed) -> Verdict:
     if infinite is not None:
         return infinite
     # the audit samples the symbols as the conditions refine them (x > 0 makes x positive)
-    mapping = _sign_substitution(conditions, (lhs, rhs))
-    lhs, rhs = _refined(lhs, conditions, mapping), _refined(rhs, conditions, mapping)
-    conditions = tuple(c.xreplace(mapping) for c in conditions)
-    conditions = tuple(c for c in conditions if c is not sp.true)
-    if any(c is sp.false for c in conditions):
-        raise ClaimError("the conditions contradict the symbols' own assumptions")
+    lhs, rhs, conditions = _signed(lhs, rhs, conditions)
     # The audit goes first: a false claim is refuted before any rewriting or sign search.  A
     # proved claim's route leaves no residual, so this one audit is its audit too; only an
     # equality the route leaves with a nonzero residual is audited again, sampling that
@@ -656,6 +651,17 @@ def _first_point(expr, conditions, seed):
     symbols = sorted(expr.free_symbols, key=str)
     found = points(symbols, [c for c in conditions if c.free_symbols <= set(symbols)], [expr], seed, 1)
     return {str(k): v for k, v in found[0].items()} if found else None
+
+
+def _signed(lhs, rhs, conditions):
+    """The claim with each symbol whose sign a condition fixes replaced by one carrying that
+    sign (:func:`_sign_substitution`, bound variables left alone), and the conditions left."""
+    mapping = _sign_substitution(conditions, (lhs, rhs))
+    lhs, rhs = _refined(lhs, conditions, mapping), _refined(rhs, conditions, mapping)
+    conditions = tuple(c for c in (c.xreplace(mapping) for c in conditions) if c is not sp.true)
+    if any(c is sp.false for c in conditions):
+        raise ClaimError("the conditions contradict the symbols' own assumptions")
+    return lhs, rhs, conditions
 
 
 def _refined(expr, conditions, mapping=None):
@@ -936,9 +942,7 @@ def _matrix_expression(lhs, rhs, conditions, relation, seed) -> Verdict:
         if all(getattr(d, "is_Integer", False) for d in lhs.shape + rhs.shape):
             return Verdict("failed", "shape", values=(lhs.shape, rhs.shape), counterexample={},
                            detail="shapes differ")
-    mapping = _sign_substitution(conditions, (lhs, rhs))     # x < 0 makes x negative here too
-    lhs, rhs = lhs.xreplace(mapping), rhs.xreplace(mapping)
-    conditions = tuple(c for c in (c.xreplace(mapping) for c in conditions) if c is not sp.true)
+    lhs, rhs, conditions = _signed(lhs, rhs, conditions)     # x < 0 makes x negative here too
     diff = lhs - rhs
     symbolic, method, residual = None, "matrix-expression", diff
     for name, rewrite in (("identical", lambda d: d), ("doit", lambda d: d.doit()),

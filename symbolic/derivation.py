@@ -322,6 +322,20 @@ class Derivation:
         :class:`symbolic.cache.VerdictCache`) supplies the verdicts it holds."""
         return check_all([self], budget, seed, cache)[0]
 
+    def packages(self, seed: int = 0) -> list:
+        """What the checker decides: one :func:`symbolic.check.claim` package per step, then
+        per claim as stated; a side that cannot be posed (a string, a relation) raises
+        ``ValueError`` naming its step or claim."""
+        out = []
+        for what, items in (("step", self.steps), ("claim", self.claims)):
+            for k, s in enumerate(items, 1):
+                try:
+                    out.append(claim(s.lhs, s.rhs, self.assumptions + getattr(s, "assumptions", ()),
+                                     relation=s.relation, cases=s.cases, seed=seed))
+                except (TypeError, ValueError) as exc:
+                    raise ValueError(f"{what} {k} cannot be checked: {exc}") from None
+        return out
+
     def checked_for_display(self) -> "CheckedDerivation":
         """The check a notebook shows: the latest :meth:`check` result, else one default check,
         made once and kept (Jupyter asks for every representation at every display)."""
@@ -449,12 +463,8 @@ def check_all(derivations, budget: float | None = DEFAULT_BUDGET, seed: int = 0,
     done, tickets = [], []
     with Checking(budget, cache=cache) as checking:
         for d in derivations:
-            batch = [claim(s.lhs, s.rhs, d.assumptions + s.assumptions, relation=s.relation, cases=s.cases,
-                           seed=seed) for s in d.steps] \
-                + [claim(c.lhs, c.rhs, d.assumptions, relation=c.relation, cases=c.cases, seed=seed)
-                   for c in d.claims]
             done.append(d)
-            tickets.append(checking.submit(batch))
+            tickets.append(checking.submit(d.packages(seed)))
         decided = [checking.results(t) for t in tickets]
     out = []
     for d, mine in zip(done, decided):
