@@ -63,6 +63,7 @@ _SLOW_POINTS = 8              # at most this many points when each needs SymPy's
 _MIN_POINTS = 3               # and at least this many
 _CONFIRM_SECONDS = 3.0        # a failure not confirmed within this time is not reported
 _FULL_LADDER_POINTS = 4       # points that always get two precisions; later ones may get one
+_SUM_BOUND = 101              # a sum bound takes values up to this (a sum is evaluated term by term)
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,7 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
     bounds = _summation_bounds(exprs)
     for s in symbols:                     # a sum is evaluated term by term: keep its length small
         if s in bounds:
-            pools[s] = [v for v in pools[s] if abs(v) <= 30] or pools[s][:1]
+            pools[s] = [v for v in pools[s] if abs(v) <= _SUM_BOUND] or pools[s][:1]
     if any(not p for p in pools.values()):
         return []
     rng = random.Random(seed)
@@ -650,6 +651,10 @@ def audit(lhs, rhs, conditions=(), relation: str = "==", seed: int = 0, residual
         return Audit(0, detail=f"the claim failed at {state['doubts']} point(s) of the audit's model "
                                f"where the failure could not be confirmed exactly{note}; nothing is "
                                f"concluded from the points where it held")
+    if state.get("divergent") and state["found"] is None:
+        return Audit(0, detail=f"at {state['divergent']} point(s) of the domain an infinite sum does not "
+                               f"converge, so the claim is not defined there; nothing is concluded from "
+                               f"the points where it held")
     if state.get("improper") and state["found"] is None:
         return Audit(0, detail=f"at {state['improper']} point(s) of the domain an integral runs over a point "
                                f"where its integrand is not continuous, where the claim may not be "
@@ -682,7 +687,30 @@ def _prepared(lhs, rhs, relation, residual):
     symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=sp.default_sort_key)
     evaluator = _Evaluator(exprs, symbols)
     evaluator.singular = _singular_integrals(exprs)
+    evaluator.series = _infinite_sums(exprs)
     return functions, symbols, evaluator
+
+
+def _infinite_sums(exprs) -> list:
+    """The sums over an infinite range whose terms depend on the claim's symbols: at a point
+    where one of them diverges, the claim is not defined (see :func:`_diverges_at`)."""
+    return [s for e in exprs for s in e.atoms(sp.Sum)
+            if any(bound.is_infinite for lim in s.limits for bound in lim[1:]) and s.free_symbols]
+
+
+def _diverges_at(series, point) -> bool:
+    """Whether SymPy's convergence tests find one of ``series`` divergent at ``point``, a
+    point where the claim could not be evaluated.  SymPy's evaluation cannot sum
+    ``Sum(x**k, (k, 0, oo))`` at x = -2, so that point was silently skipped and the claim
+    ``== 1/(1 - x)`` for every x < 1 came out 'checked' from the points inside (-1, 1)."""
+    for s in series:
+        try:
+            with time_limit(_CONFIRM_SECONDS):
+                if s.subs(point).is_convergent() is sp.false:
+                    return True
+        except Exception:            # a timeout too: not known to diverge
+            continue
+    return False
 
 
 def _singular_integrals(exprs) -> list:
@@ -795,8 +823,10 @@ def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, stat
         except Timeout:                  # a costly point (a huge sum, a slow quadrature): next
             continue
         except Exception:                # SymPy cannot evaluate it here (a sum it cannot do at
-            continue                     # an irrational point): undecided, the next point
+            outcome = None               # an irrational point): undecided, the next point
         if outcome is None:
+            if evaluator.series and _diverges_at(evaluator.series, point):
+                state["divergent"] = state.get("divergent", 0) + 1
             continue
         if isinstance(outcome, list):            # the entries that could be evaluated held
             evaluator.settled = getattr(evaluator, "settled", 0) + 1

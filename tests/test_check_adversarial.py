@@ -662,6 +662,15 @@ T(FAM, sp.Integral(sp.exp(-x), (x, 0, oo)) + x, 1 + x, assumptions=[x < 0], at=[
 F(FAM, sp.Integral(sp.exp(-x), (x, 0, oo)) + x, 1 - x, assumptions=[x < 0], at={x: -3})
 T(FAM, sp.Sum(1 / 2**k, (k, 1, oo)), 1, assumptions=[k < 0], check=lambda: True, why="geometric series")
 F(FAM, sp.Integral(sp.sqrt(x**2), (x, -1, 1)), 0, assumptions=[x > 0], at={})
+# a sum bound is sampled past its first terms: these fail only from n = 32 and n = 31 on
+F(FAM, sp.Sum(k, (k, 1, m)), 500, "<=", at={m: 32})
+F(FAM, sp.Sum(1 / k, (k, 1, m)), 4, "<=", at={m: 31})
+T(FAM, sp.Sum(1 / k, (k, 1, m)), 1 + sp.log(m), "<=", at=[{m: 1}, {m: 100}], why="1/k <= integral over [k-1, k]")
+# where an infinite sum diverges the claim is not defined: those points were skipped unseen
+F(FAM, sp.Sum(x**k, (k, 0, oo)), 1 / (1 - x), assumptions=[x < 1],
+  check=lambda: bool(abs(sum(S(-2)**j for j in range(60))) > 10**15),
+  why="at x = -2 the partial sums (1 - (-2)**N)/3 are unbounded")
+T(FAM, sp.Sum(x**k, (k, 0, oo)), 1 / (1 - x), assumptions=[x < 1, x > -1], at=[{x: S(1, 2)}, {x: -S(9, 10)}])
 
 # ---- stated facts --------------------------------------------------------------------------------------
 # A case may state a fact about an integral of undefined functions ("the integral of p is 1").
