@@ -614,16 +614,16 @@ def _infinities(lhs, rhs, conditions, relation, seed) -> Verdict | None:
     if not any(s in _INFINITIES for s in sides):
         return None
     if lhs in _INFINITIES and rhs in _INFINITIES:
-        if relation == "==":
-            ok = lhs == rhs
-        elif sp.zoo in sides:
-            ok = False                                   # complex infinity is not ordered
-        else:
-            ok = {"<=": lhs <= rhs, "<": lhs < rhs, ">=": lhs >= rhs, ">": lhs > rhs}[relation] == sp.true
+        ok = _infinities_hold(lhs, rhs, relation)
         return Verdict("proved" if ok else "failed", "infinities", values=sides,
                        counterexample=None if ok else {},
                        detail=f"{lhs} {relation} {rhs} is {'true' if ok else 'false'}")
     infinite, finite = (lhs, rhs) if lhs in _INFINITIES else (rhs, lhs)
+    for point, value in _infinite_points(finite, conditions, seed):   # an extended-real symbol at oo
+        pair = (value, infinite) if lhs is finite else (infinite, value)
+        if not _infinities_hold(*pair, relation):
+            return Verdict("failed", "infinities", values=pair, counterexample=_show(point),
+                           detail=f"the other side is {value} here, and {pair[0]} {relation} {pair[1]} is false")
     # wherever the finite side can be evaluated it is a finite number: a point where it
     # differs from itself plus one is a point where it was evaluated
     probe = audit(finite, finite + 1, conditions, "==", seed, count=6)
@@ -645,6 +645,32 @@ def _infinities(lhs, rhs, conditions, relation, seed) -> Verdict | None:
                        detail=f"a finite number is never {relation} {infinite} that way round")
     symbolic = "proved" if finite.is_extended_real and finite.is_finite else None
     return _combine(symbolic, "infinities", realness)
+
+
+def _infinities_hold(lhs, rhs, relation) -> bool:
+    """``lhs <relation> rhs`` for two infinities (complex infinity is not ordered)."""
+    if relation == "==":
+        return lhs == rhs
+    if sp.zoo in (lhs, rhs):
+        return False
+    return {"<=": lhs <= rhs, "<": lhs < rhs, ">=": lhs >= rhs, ">": lhs > rhs}[relation] == sp.true
+
+
+def _infinite_points(expr, conditions, seed):
+    """``(point, value)`` for each point of the domain where ``expr`` is an infinity (an
+    extended-real symbol at ``oo``, say): there ``xe < oo`` fails, though every finite point
+    agrees with it."""
+    if expr.is_finite:
+        return
+    symbols = sorted(expr.free_symbols, key=str)
+    relevant = [c for c in conditions if c.free_symbols <= set(symbols)]
+    for point in points(symbols, relevant, [expr], seed):
+        try:
+            value = expr.subs(point)
+        except Exception:
+            continue
+        if value in (sp.oo, -sp.oo):    # not zoo: 1/0 is undefined, and the audit skips it
+            yield point, value
 
 
 def _first_point(expr, conditions, seed):

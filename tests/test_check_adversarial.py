@@ -859,6 +859,13 @@ F("infinities", sp.tanh(_xep), 1, "<", check=lambda: sp.tanh(oo) == 1, why="xep 
 F("infinities", 1 / _xep, 0, ">", check=lambda: 1 / oo == 0, why="xep = oo")
 T("infinities", sp.atan(_xep), pi / 2, "<=", check=lambda: sp.atan(oo) == pi / 2,
   why="atan increases to pi/2, reached at oo")
+# a side compared with an infinity may be an infinity itself at some point of the domain
+_xer = sp.Symbol("xer", extended_real=True)          # may be +oo or -oo
+F("infinities", _xer, oo, "<", check=lambda: (oo < oo) == sp.false, why="xer = oo")
+F("infinities", _xer, -oo, ">", check=lambda: (-oo > -oo) == sp.false, why="xer = -oo")
+F("infinities", oo, _xep + 1, ">", check=lambda: (oo > oo + 1) == sp.false, why="xep = oo")
+T("infinities", _xer, oo, "<=", check=lambda: True, why="every extended real is at most oo")
+T("infinities", x, oo, "<", check=lambda: True, why="a real symbol is finite")
 
 for index, case in enumerate(CASES):
     case.name = f"{case.family}-{index}-{'T' if case.truth else 'F'}"
