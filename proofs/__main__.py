@@ -372,6 +372,9 @@ def main(argv=None, out=None) -> int:
     _tolerant_streams()
     stream = out or sys.stdout
     _allow_long_integers()
+    if argv == ["--version"]:                  # answered without loading SymPy (the parser does)
+        print(f"{PROG} {version()}", file=stream)
+        return 0
     try:
         with guard.watching():                 # an interrupt while the libraries load is not lost
             record = replay.lookup(argv, stream)

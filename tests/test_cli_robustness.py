@@ -177,6 +177,13 @@ def test_version(capsys):
     assert re.fullmatch(r"dgm-proofs \d+\.\d+\.\d+\S*\n", capsys.readouterr().out)
 
 
+def test_version_in_a_real_process_does_not_load_sympy():
+    script = "import sys; from proofs.__main__ import main; main(['--version']); print('sympy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=ENV)
+    assert result.returncode == 0 and result.stderr == ""
+    assert re.fullmatch(r"dgm-proofs \S+\nFalse\n", result.stdout)
+
+
 # --------------------------------------------------------------------------- output targets
 
 def test_json_dash_writes_the_report_alone_to_standard_output(tmp_path, capsys, monkeypatch):
