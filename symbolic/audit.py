@@ -456,11 +456,16 @@ class _Evaluator:
                     return [+mpmath.mpmathify(v) for v in self.fast(*args)]   # + evaluates constants
             except Exception:            # a guarded integer part too: the exact route decides
                 pass
-        return [_value_at(e, point, digits, self.quadrature) for e in self.exprs]
+        if getattr(self, "_point", None) is not point:      # the exact values are the same at every
+            self._point, self._exact = point, [None] * len(self.exprs)    # precision: substituted once
+        for k, e in enumerate(self.exprs):
+            if self._exact[k] is None:
+                self._exact[k] = _at(e, point)
+        return [_numeric(value, digits, self.quadrature) for value in self._exact]
 
 
-def _value_at(expr, point, digits, quadrature=False):
-    value = _at(expr, point)
+def _numeric(value, digits, quadrature=False):
+    """The ``digits``-digit value of an exact ``value`` (an expression at a point, :func:`_at`)."""
     if quadrature:
         value = _integrals_numeric(value, digits)
     out = exact_value(value, digits)

@@ -1074,7 +1074,9 @@ def _limit(lim: sp.Limit, rhs, conditions, relation, seed) -> Verdict:
     expr, var, point, direction = lim.args
     free_conditions = tuple(c.xreplace(mapping) for c in free_conditions)
     try:
-        value = sp.limit(expr, var, point, str(direction))
+        value = _direct_limit(expr, var, point)
+        if value is None:
+            value = sp.limit(expr, var, point, str(direction))
     except Exception:
         value = None
     known = value is not None and not value.has(sp.Limit, sp.nan, sp.AccumBounds) \
@@ -1100,6 +1102,66 @@ def _limit(lim: sp.Limit, rhs, conditions, relation, seed) -> Verdict:
                        residual=claim_verdict.residual,
                        detail=f"limit is {value}; approached numerically from the claimed side(s)")
     return Verdict("unknown", "limit", detail=f"limit {value}; the numeric approach was inconclusive")
+
+
+def _direct_limit(expr, var, point):
+    """The limit of ``expr = N/D`` at a finite ``point`` where SymPy's assumptions show ``N`` and
+    ``D`` analytic there (:func:`_analytic_at`): ``N(a)/D(a)`` when ``D(a) != 0``; for 0/0,
+    L'Hopital's rule, ``N^(k)(a)/D^(k)(a)`` for the first ``k`` with ``D^(k)(a) != 0``, where
+    every lower derivative of both vanishes (their Taylor series at ``a`` start at the power
+    ``k``).  ``None`` where this does not settle it: SymPy's ``limit`` decides.  The
+    alpha-divergence's limits at alpha = 1 and -1 took SymPy's limit up to 1.4 s each; this
+    route, milliseconds.  Either way the numeric approach audits the value.
+
+    >>> x, s = sp.Symbol('x'), sp.Symbol('s', positive=True)
+    >>> _direct_limit((s**x - 1)/x, x, sp.S(0)), _direct_limit(sp.sqrt(x)/x, x, sp.S(0)) is None
+    (log(s), True)
+    """
+    if not (point.is_finite and point.is_number):
+        return None
+    num, den = expr.as_numer_denom()
+    if not (_analytic_at(num, var, point) and _analytic_at(den, var, point)):
+        return None
+    at = {var: point}
+    for _ in range(_TAYLOR_ORDERS):
+        low = den.subs(at)
+        if low.is_zero is False:
+            return num.subs(at) / low
+        if not (_vanishes(low) and _vanishes(num.subs(at))):
+            return None
+        num, den = sp.diff(num, var), sp.diff(den, var)
+    return None
+
+
+_TAYLOR_ORDERS = 4
+
+
+def _vanishes(value) -> bool:
+    return _prove_zero(value)[1] == 0
+
+
+def _analytic_at(expr, var, point) -> bool:
+    """Whether ``expr`` is, as a function of ``var``, analytic near ``point`` for every value of
+    the other symbols: built from polynomials, ``exp``, ``sin``, ``cos``, ``log`` of a base
+    positive at the point, and powers of a base positive (or, for an integer power, nonzero)
+    there -- a base positive at the point is positive near it.  False whenever unsure."""
+    if var not in expr.free_symbols or expr == var:
+        return True
+    if expr.is_Add or expr.is_Mul:
+        return all(_analytic_at(arg, var, point) for arg in expr.args)
+    if expr.is_Pow:
+        base, exponent = expr.args
+        if not (_analytic_at(base, var, point) and _analytic_at(exponent, var, point)):
+            return False
+        at = base.subs(var, point)
+        if exponent.is_Integer:
+            return bool(exponent >= 0 or at.is_zero is False)
+        return at.is_positive is True
+    if isinstance(expr, (sp.exp, sp.sin, sp.cos)):
+        return _analytic_at(expr.args[0], var, point)
+    if isinstance(expr, sp.log):
+        return _analytic_at(expr.args[0], var, point) and expr.args[0].subs(var, point).is_positive is True
+    return False
 
 
 _SCALES = (6, 12, 24, 48)

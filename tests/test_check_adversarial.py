@@ -491,6 +491,15 @@ T(FAM, L(sp.sin(X) / X, X, 0), 0, ">", check=lambda: _lim_is(sp.sin(X) / X, X, 0
 F(FAM, L(sp.sin(X) / X, X, 0), 1, ">", check=lambda: _lim_is(sp.sin(X) / X, X, 0, (1, -1), 1))
 T(FAM, L(1 / X, X, 0, "+"), oo, check=lambda: _lim_is(1 / X, X, 0, (1,), oo))
 T(FAM, L(1 / X, X, 0, "-"), -oo, check=lambda: _lim_is(1 / X, X, 0, (-1,), -oo))
+# continuity and L'Hopital's rule (the direct route), and where it must leave the limit to SymPy
+_l2, _pw = sp.log(1 + X**2) / X**2, (p**X - 1) / X
+T(FAM, L(_l2, X, 0, "+-"), 1, check=lambda: _lim_is(_l2, X, 0, (1, -1), 1, scales=(4, 6, 8)), why="second order: 2/2")
+F(FAM, L(_l2, X, 0, "+-"), 2, check=lambda: _lim_is(_l2, X, 0, (1, -1), 1, scales=(4, 6, 8)))
+T(FAM, L(_pw, X, 0, "+-"), sp.log(p), check=lambda: _lim_is(_pw.subs(p, 3), X, 0, (1, -1), sp.log(3)))
+F(FAM, L(_pw, X, 0, "+-"), sp.log(p) / 2, check=lambda: _lim_is(_pw.subs(p, 3), X, 0, (1, -1), sp.log(3)),
+  why="at p = 3 the limit is log 3, not log(3)/2")
+F(FAM, L((y**X - 1) / X, X, 0, "+-"), sp.log(y) + 1, check=lambda: _lim_is(((y**X - 1) / X).subs(y, 2), X, 0,
+  (1, -1), sp.log(2)), why="a base not known positive: SymPy's limit; at y = 2 the limit is log 2")
 F(FAM, L(1 / X, X, 0, "+-"), oo, check=lambda: _lim_is(1 / X, X, 0, (-1,), -oo),
   why="from the left it goes to -oo: the two-sided limit does not exist")
 F(FAM, L(1 / X, X, 0, "-"), oo, check=lambda: _lim_is(1 / X, X, 0, (-1,), -oo))
