@@ -63,7 +63,9 @@ _SLOW_POINTS = 8              # at most this many points when each needs SymPy's
 _MIN_POINTS = 3               # and at least this many
 _CONFIRM_SECONDS = 3.0        # a failure not confirmed within this time is not reported
 _FULL_LADDER_POINTS = 4       # points that always get two precisions; later ones may get one
-_SUM_BOUND = 101              # a sum bound takes values up to this (a sum is evaluated term by term)
+_SUM_BOUND = 30               # a sum bound takes values up to this (a sum is evaluated term by term),
+_LONG_SUMS = (101, 1009)      # and these, early but each under a short time limit: Sum(k, (k, 1, n))
+_LONG_SUM_SECONDS = 0.5       # <= 5200 fails only from n = 102 on
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,10 @@ def _random_value(sym, rng):
 
 
 def _holds(condition, point) -> bool:
-    truth = condition.xreplace(point)
+    try:
+        truth = condition.xreplace(point)
+    except (TypeError, ValueError):      # nan at an infinity: ordered with nothing
+        return False
     if truth in (sp.true, True):
         return True
     if truth in (sp.false, False):
@@ -243,12 +248,14 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
     extra = _claim_numbers(list(exprs) + list(conditions))
     pools = {s: pool(s, extra) for s in symbols}
     bounds = _summation_bounds(exprs)
-    for s in symbols:                     # a sum is evaluated term by term: keep its length small
-        if s in bounds:
-            pools[s] = [v for v in pools[s] if abs(v) <= _SUM_BOUND] or pools[s][:1]
+    for s in symbols:                     # a sum is evaluated term by term: keep its length small,
+        if s in bounds:                   # but for a long one or two early (see _LONG_SUMS)
+            short = [v for v in pools[s] if abs(v) <= _SUM_BOUND] or pools[s][:1]
+            pools[s] = short[:1] + [v for v in pools[s] if abs(v) in _LONG_SUMS] + short[1:]
     if any(not p for p in pools.values()):
         return []
     rng = random.Random(seed)
+    randoms_of = {s: [v for v in pools[s] if s not in bounds or abs(v) <= _SUM_BOUND] or pools[s] for s in symbols}
     longest = max((len(p) for p in pools.values()), default=1)
     # a few points with every symbol at the same special value, then points where each symbol
     # walks its pool at its own pace, so that no two symbols stay equal
@@ -257,7 +264,7 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
                    for i in range(longest)]
     out, seen = [], set()
     randoms = itertools.chain.from_iterable(
-        [{s: (_random_value(s, rng) if rng.random() < 0.7 and s not in bounds else rng.choice(pools[s]))
+        [{s: (_random_value(s, rng) if rng.random() < 0.7 and s not in bounds else rng.choice(randoms_of[s]))
           for s in symbols}]
         for _ in range(20 * count))
     ordered = _interleave(candidates, randoms, rng)
@@ -273,6 +280,12 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
         if all(_holds(c, point) for c in conditions):
             out.append(point)
     return out
+
+
+def _point_seconds(point, bounds, seconds: float) -> float:
+    """The time limit at ``point``: ``seconds``, or a short one where a sum bound takes one of
+    the long values (:data:`_LONG_SUMS`), whose terms can be costly."""
+    return _LONG_SUM_SECONDS if any(abs(point[s]) > _SUM_BOUND for s in bounds if s in point) else seconds
 
 
 def _summation_bounds(exprs) -> set:
@@ -816,13 +829,14 @@ def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, stat
         # cheap, so over as many points as a cheap claim gets, however costly its quadratures
         state["improper"] = sum(_over_a_singularity(evaluator.singular, point) for point in
                                 points(symbols, relevant, list(lhs) + list(rhs), seed, _MAX_POINTS))
+    bounds = _summation_bounds(list(lhs) + list(rhs)) & set(symbols)
     for point in points(symbols, relevant, list(lhs) + list(rhs), seed, budget):
         if time.monotonic() - started > seconds:
             break
         if state.get("improper") and _over_a_singularity(evaluator.singular, point):
             continue                     # not defined there: neither evidence nor counterexample
         try:
-            with time_limit(_POINT_SECONDS):
+            with time_limit(_point_seconds(point, bounds, _POINT_SECONDS)):
                 outcome = _decide_point(evaluator, point, relation) \
                     if symbols or evaluator.quadrature else _constant_outcome(evaluator, relation)
         except Timeout:                  # a costly point (a huge sum, a slow quadrature): next
@@ -1084,7 +1098,10 @@ def deep_audit(lhs, rhs, conditions=(), relation: str = "==", seed: int = 0, cou
         return Audit(0, detail="nothing deeper to evaluate (integrals over a discrete measure)")
     relevant = [c for c in conditions if c.free_symbols and c.free_symbols <= set(symbols)]
     n = len(lhs)
-    for point in points(symbols, relevant, list(lhs) + list(rhs), seed, count):
+    bounds = _summation_bounds(list(lhs) + list(rhs))
+    short = [point for point in points(symbols, relevant, list(lhs) + list(rhs), seed, count + len(_LONG_SUMS))
+             if _point_seconds(point, bounds, _CONFIRM_SECONDS) == _CONFIRM_SECONDS]
+    for point in short[:count]:          # a long sum is sampled by audit(), and too costly this deep
         for entry in range(n):
             try:
                 with time_limit(_CONFIRM_SECONDS):

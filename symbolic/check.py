@@ -657,19 +657,27 @@ def _infinities_hold(lhs, rhs, relation) -> bool:
 
 
 def _infinite_points(expr, conditions, seed):
-    """``(point, value)`` for each point of the domain where ``expr`` is an infinity (an
-    extended-real symbol at ``oo``, say): there ``xe < oo`` fails, though every finite point
-    agrees with it."""
+    """``(point, value)`` for each point of the domain where an extended-real symbol is at
+    ``oo`` or ``-oo`` and ``expr`` is an infinity because of it: there ``xe < oo`` fails,
+    though every finite point agrees with it.  A pole is not such a point (``Abs(cot(x))``
+    is ``Abs(zoo) = oo`` at 0 in SymPy's arithmetic, and undefined there): the rest of the
+    point must leave ``expr`` defined and finite."""
     if expr.is_finite:
         return
     symbols = sorted(expr.free_symbols, key=str)
     relevant = [c for c in conditions if c.free_symbols <= set(symbols)]
     for point in points(symbols, relevant, [expr], seed):
+        infinite = {s: v for s, v in point.items() if v in (sp.oo, -sp.oo)}
+        if not infinite:
+            continue
         try:
-            value = expr.subs(point)
+            rest = expr.subs({s: v for s, v in point.items() if s not in infinite})
+            if rest.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.AccumBounds):
+                continue
+            value = rest.subs(infinite)
         except Exception:
             continue
-        if value in (sp.oo, -sp.oo):    # not zoo: 1/0 is undefined, and the audit skips it
+        if value in (sp.oo, -sp.oo):
             yield point, value
 
 

@@ -271,3 +271,11 @@ def test_a_point_sympy_cannot_evaluate_is_skipped_not_the_whole_audit(monkeypatc
     monkeypatch.setattr(audit_module, "_decide_point", first_point_raises)
     found = audit_module.audit(x**2 + 1, 2 * x, (), ">=")
     assert not found.refutes and found.evaluated == len(calls) - 1 > 10
+
+
+def test_a_condition_undefined_at_an_infinity_excludes_the_point_without_an_error():
+    # xe**2 - xe is nan at xe = oo: the condition holds nowhere there (it raised a TypeError,
+    # which made the verdict 'unknown' by 'error')
+    xe = sp.Symbol("xe", extended_real=True)
+    verdict = verify(xe, sp.oo, [xe**2 - xe > 0], relation="<")
+    assert verdict.method != "error" and verdict.status == "checked", verdict

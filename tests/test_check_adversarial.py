@@ -675,6 +675,11 @@ F(FAM, sp.Integral(sp.sqrt(x**2), (x, -1, 1)), 0, assumptions=[x > 0], at={})
 F(FAM, sp.Sum(k, (k, 1, m)), 500, "<=", at={m: 32})
 F(FAM, sp.Sum(1 / k, (k, 1, m)), 4, "<=", at={m: 31})
 T(FAM, sp.Sum(1 / k, (k, 1, m)), 1 + sp.log(m), "<=", at=[{m: 1}, {m: 100}], why="1/k <= integral over [k-1, k]")
+# ... and past 101 (review of the change above): these fail only from n = 48, 67, 102 and 102 on
+F(FAM, sp.Product(1 + 1 / k**2, (k, 1, m)), S(18, 5), "<", at={m: 48})
+F(FAM, sp.Sum(1 / k**2, (k, 1, m)), S(163, 100), "<", at={m: 67})
+F(FAM, sp.Sum(k, (k, 1, m)), 5200, "<=", at={m: 102})
+F(FAM, sp.Sum(1 / k, (k, 1, m)), S(26, 5), "<=", at={m: 102})
 # where an infinite sum diverges the claim is not defined: those points were skipped unseen
 F(FAM, sp.Sum(x**k, (k, 0, oo)), 1 / (1 - x), assumptions=[x < 1],
   check=lambda: bool(abs(sum(S(-2)**j for j in range(60))) > 10**15),
@@ -875,6 +880,9 @@ F("infinities", _xer, -oo, ">", check=lambda: (-oo > -oo) == sp.false, why="xer 
 F("infinities", oo, _xep + 1, ">", check=lambda: (oo > oo + 1) == sp.false, why="xep = oo")
 T("infinities", _xer, oo, "<=", check=lambda: True, why="every extended real is at most oo")
 T("infinities", x, oo, "<", check=lambda: True, why="a real symbol is finite")
+# a pole is not an infinite value: SymPy's Abs(zoo) = oo there, where the function is undefined
+T("infinities", sp.Abs(sp.cot(x)), oo, "<", check=lambda: True, why="cot is finite wherever it is defined")
+T("infinities", sp.Abs(sp.gamma(n)), oo, "<", check=lambda: True, why="gamma is finite wherever it is defined")
 
 for index, case in enumerate(CASES):
     case.name = f"{case.family}-{index}-{'T' if case.truth else 'F'}"
