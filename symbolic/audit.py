@@ -64,8 +64,8 @@ _MIN_POINTS = 3               # and at least this many
 _CONFIRM_SECONDS = 3.0        # a failure not confirmed within this time is not reported
 _FULL_LADDER_POINTS = 4       # points that always get two precisions; later ones may get one
 _SUM_BOUND = 30               # a sum bound takes values up to this (a sum is evaluated term by term),
-_LONG_SUMS = (101, 1009)      # and these, early but each under a short time limit: Sum(k, (k, 1, n))
-_LONG_SUM_SECONDS = 0.5       # <= 5200 fails only from n = 102 on
+_LONG_SUMS = (101, 1009)      # and in an inequality these, early but each under a short time limit:
+_LONG_SUM_SECONDS = 0.25      # Sum(k, (k, 1, n)) <= 5200 fails only from n = 102 on
 
 
 @dataclass(frozen=True)
@@ -236,9 +236,12 @@ def _holds(condition, point) -> bool:
     return False
 
 
-def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_POINTS) -> list[dict]:
+def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_POINTS,
+           long_sums: bool = False) -> list[dict]:
     """Up to ``count`` exact points of the declared domain, deterministic for a seed: special
-    values together, each symbol's pool against the others, then random values.
+    values together, each symbol's pool against the others, then random values.  The bound
+    of a sum takes small values, and with ``long_sums`` the long ones of :data:`_LONG_SUMS`
+    early (an inequality between a partial sum and a bound often fails only past some n).
 
     >>> n = sp.Symbol('n', integer=True, positive=True)
     >>> all(p[n].is_integer and p[n] > 0 for p in points([n]))
@@ -251,7 +254,7 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
     for s in symbols:                     # a sum is evaluated term by term: keep its length small,
         if s in bounds:                   # but for a long one or two early (see _LONG_SUMS)
             short = [v for v in pools[s] if abs(v) <= _SUM_BOUND] or pools[s][:1]
-            pools[s] = short[:1] + [v for v in pools[s] if abs(v) in _LONG_SUMS] + short[1:]
+            pools[s] = short[:1] + [v for v in pools[s] if long_sums and abs(v) in _LONG_SUMS] + short[1:]
     if any(not p for p in pools.values()):
         return []
     rng = random.Random(seed)
@@ -830,7 +833,7 @@ def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, stat
         state["improper"] = sum(_over_a_singularity(evaluator.singular, point) for point in
                                 points(symbols, relevant, list(lhs) + list(rhs), seed, _MAX_POINTS))
     bounds = _summation_bounds(list(lhs) + list(rhs)) & set(symbols)
-    for point in points(symbols, relevant, list(lhs) + list(rhs), seed, budget):
+    for point in points(symbols, relevant, list(lhs) + list(rhs), seed, budget, long_sums=relation != "=="):
         if time.monotonic() - started > seconds:
             break
         if state.get("improper") and _over_a_singularity(evaluator.singular, point):
@@ -1098,10 +1101,7 @@ def deep_audit(lhs, rhs, conditions=(), relation: str = "==", seed: int = 0, cou
         return Audit(0, detail="nothing deeper to evaluate (integrals over a discrete measure)")
     relevant = [c for c in conditions if c.free_symbols and c.free_symbols <= set(symbols)]
     n = len(lhs)
-    bounds = _summation_bounds(list(lhs) + list(rhs))
-    short = [point for point in points(symbols, relevant, list(lhs) + list(rhs), seed, count + len(_LONG_SUMS))
-             if _point_seconds(point, bounds, _CONFIRM_SECONDS) == _CONFIRM_SECONDS]
-    for point in short[:count]:          # a long sum is sampled by audit(), and too costly this deep
+    for point in points(symbols, relevant, list(lhs) + list(rhs), seed, count):
         for entry in range(n):
             try:
                 with time_limit(_CONFIRM_SECONDS):
