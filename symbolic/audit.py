@@ -64,8 +64,8 @@ _MIN_POINTS = 3               # and at least this many
 _CONFIRM_SECONDS = 3.0        # a failure not confirmed within this time is not reported
 _FULL_LADDER_POINTS = 4       # points that always get two precisions; later ones may get one
 _SUM_BOUND = 30               # a sum bound takes values up to this (a sum is evaluated term by term),
-_LONG_SUMS = (101, 1009)      # and in an inequality these, early but each under a short time limit:
-_LONG_SUM_SECONDS = 0.25      # Sum(k, (k, 1, n)) <= 5200 fails only from n = 102 on
+_LONG_SUMS = (101, 1009)      # and in an inequality these, early but within one second of CPU time
+_LONG_SUM_SECONDS = 1.0       # in all: Sum(k, (k, 1, n)) <= 5200 fails only from n = 102 on
 
 
 @dataclass(frozen=True)
@@ -285,10 +285,9 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
     return out
 
 
-def _point_seconds(point, bounds, seconds: float) -> float:
-    """The time limit at ``point``: ``seconds``, or a short one where a sum bound takes one of
-    the long values (:data:`_LONG_SUMS`), whose terms can be costly."""
-    return _LONG_SUM_SECONDS if any(abs(point[s]) > _SUM_BOUND for s in bounds if s in point) else seconds
+def _is_long(point, bounds) -> bool:
+    """Whether a sum bound takes one of the long values (:data:`_LONG_SUMS`) at ``point``."""
+    return any(abs(point[s]) > _SUM_BOUND for s in bounds if s in point)
 
 
 def _summation_bounds(exprs) -> set:
@@ -833,19 +832,21 @@ def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, stat
         state["improper"] = sum(_over_a_singularity(evaluator.singular, point) for point in
                                 points(symbols, relevant, list(lhs) + list(rhs), seed, _MAX_POINTS))
     bounds = _summation_bounds(list(lhs) + list(rhs)) & set(symbols)
+    long_left = _LONG_SUM_SECONDS        # CPU seconds shared by the points with a long sum
     for point in points(symbols, relevant, list(lhs) + list(rhs), seed, budget, long_sums=relation != "=="):
         if time.monotonic() - started > seconds:
             break
         if state.get("improper") and _over_a_singularity(evaluator.singular, point):
             continue                     # not defined there: neither evidence nor counterexample
-        try:
-            with time_limit(_point_seconds(point, bounds, _POINT_SECONDS)):
-                outcome = _decide_point(evaluator, point, relation) \
-                    if symbols or evaluator.quadrature else _constant_outcome(evaluator, relation)
-        except Timeout:                  # a costly point (a huge sum, a slow quadrature): next
+        long = _is_long(point, bounds)
+        if long and long_left <= 0:
             continue
-        except Exception:                # SymPy cannot evaluate it here (a sum it cannot do at
-            outcome = None               # an irrational point): undecided, the next point
+        began = time.process_time()
+        outcome = _outcome_within(long_left if long else _POINT_SECONDS, evaluator, point, relation)
+        if long:
+            long_left -= time.process_time() - began
+        if outcome is Timeout:           # a costly point (a huge sum, a slow quadrature): next
+            continue
         if outcome is None:
             if evaluator.series and _diverges_at(evaluator.series, point):
                 state["divergent"] = state.get("divergent", 0) + 1
@@ -872,6 +873,20 @@ def _sample(lhs, rhs, conditions, relation, seed, residual, count, seconds, stat
         # a value that could not be told from zero at the working precision: no evidence.)
         if outcome != "equal-strict":
             state["doubts"] = state.get("doubts", 0) + 1
+
+
+def _outcome_within(seconds, evaluator, point, relation):
+    """The outcome at one point (:func:`_decide_point`), ``Timeout`` when ``seconds`` of CPU
+    time ran out, ``None`` when SymPy cannot evaluate it there (a sum it cannot do at an
+    irrational point, say): undecided, the next point."""
+    try:
+        with time_limit(seconds):
+            return _decide_point(evaluator, point, relation) \
+                if evaluator.symbols or evaluator.quadrature else _constant_outcome(evaluator, relation)
+    except Timeout:
+        return Timeout
+    except Exception:
+        return None
 
 
 def _decide_point(evaluator, point, relation):
