@@ -143,6 +143,10 @@ def version() -> str:
     return config.get("metadata", "version", fallback="unknown")
 
 
+def _version_line() -> str:
+    return f"{PROG} {version()}"
+
+
 def _time_limit_option(parser) -> None:
     parser.add_argument("--time-limit", type=_time_limit, default=DEFAULT_TIME_LIMIT, metavar="S",
                         help=f"seconds allowed for the whole command: building, cross-checks, checking, "
@@ -159,7 +163,7 @@ def _cache_option(parser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from symbolic.check import DEFAULT_BUDGET
     parser = _Parser(prog=PROG, description="Machine-checked derivations for the DGM homework.")
-    parser.add_argument("--version", action="version", version=f"{PROG} {version()}")
+    parser.add_argument("--version", action="version", version=_version_line())
     sub = parser.add_subparsers(dest="command", metavar="{list,run,check,report}", parser_class=_Parser)
     sub.add_parser("list", help="problem ids and titles")
     run = sub.add_parser("run", help="check derivations; print them, optionally export LaTeX/JSON")
@@ -373,7 +377,7 @@ def main(argv=None, out=None) -> int:
     stream = out or sys.stdout
     _allow_long_integers()
     if argv == ["--version"]:                  # answered without loading SymPy (the parser does)
-        print(f"{PROG} {version()}", file=stream)
+        print(_version_line(), file=stream)
         return 0
     try:
         with guard.watching():                 # an interrupt while the libraries load is not lost

@@ -251,14 +251,13 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
     extra = _claim_numbers(list(exprs) + list(conditions))
     pools = {s: pool(s, extra) for s in symbols}
     bounds = _summation_bounds(exprs)
-    for s in symbols:                     # a sum is evaluated term by term: keep its length small,
-        if s in bounds:                   # but for a long one or two early (see _LONG_SUMS)
-            short = [v for v in pools[s] if abs(v) <= _SUM_BOUND] or pools[s][:1]
-            pools[s] = short[:1] + [v for v in pools[s] if long_sums and abs(v) in _LONG_SUMS] + short[1:]
+    short = {s: [v for v in pools[s] if abs(v) <= _SUM_BOUND] or pools[s][:1] for s in symbols if s in bounds}
+    for s, values in short.items():      # a sum is evaluated term by term: keep its length small,
+        long = [v for v in pools[s] if abs(v) in _LONG_SUMS] if long_sums else []   # a long one early
+        pools[s] = values[:1] + long + values[1:]
     if any(not p for p in pools.values()):
         return []
     rng = random.Random(seed)
-    randoms_of = {s: [v for v in pools[s] if s not in bounds or abs(v) <= _SUM_BOUND] or pools[s] for s in symbols}
     longest = max((len(p) for p in pools.values()), default=1)
     # a few points with every symbol at the same special value, then points where each symbol
     # walks its pool at its own pace, so that no two symbols stay equal
@@ -267,7 +266,7 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
                    for i in range(longest)]
     out, seen = [], set()
     randoms = itertools.chain.from_iterable(
-        [{s: (_random_value(s, rng) if rng.random() < 0.7 and s not in bounds else rng.choice(randoms_of[s]))
+        [{s: (_random_value(s, rng) if rng.random() < 0.7 and s not in bounds else rng.choice(short.get(s, pools[s])))
           for s in symbols}]
         for _ in range(20 * count))
     ordered = _interleave(candidates, randoms, rng)
@@ -449,6 +448,7 @@ class _Evaluator:
         self.exprs, self.symbols = list(exprs), list(symbols)
         self.ladder = _QUADRATURE_LADDER if any(e.has(sp.Integral) for e in self.exprs) else _LADDER
         self.fast = None
+        self._point = self._exact = None     # the last point and the exact values there
         self.quadrature = any(e.has(sp.Integral) for e in self.exprs)
         # quadrature over an infinite range misses narrow peaks far from the origin: there a
         # disagreement is never taken as a counterexample, only agreement counts
@@ -471,11 +471,8 @@ class _Evaluator:
                     return [+mpmath.mpmathify(v) for v in self.fast(*args)]   # + evaluates constants
             except Exception:            # a guarded integer part too: the exact route decides
                 pass
-        if getattr(self, "_point", None) is not point:      # the exact values are the same at every
-            self._point, self._exact = point, [None] * len(self.exprs)    # precision: substituted once
-        for k, e in enumerate(self.exprs):
-            if self._exact[k] is None:
-                self._exact[k] = _at(e, point)
+        if self._point is not point:     # the exact values are the same at every precision
+            self._exact, self._point = [_at(e, point) for e in self.exprs], point
         return [_numeric(value, digits, self.quadrature) for value in self._exact]
 
 
