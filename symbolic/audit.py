@@ -102,7 +102,8 @@ _NONREAL = (sp.I, 1 + 4 * sp.I, -sp.I, sp.Rational(1, 3) - 5 * sp.I, sp.Rational
             3 - 2 * sp.I, sp.I / 1000, sp.sqrt(2) * sp.I, 10**6 * sp.I - 1)
 
 
-def _claim_numbers(exprs) -> list:
+@functools.lru_cache(maxsize=256)
+def _claim_numbers(exprs: tuple) -> tuple:
     """The points where a claim's pieces switch (solutions of its relations and of the
     arguments of Heaviside, Min, Max, Abs ...), then the numbers it mentions and their
     neighbours, and a point far past the largest: where Piecewise, Min, floor, Heaviside ...
@@ -122,7 +123,7 @@ def _claim_numbers(exprs) -> list:
     biggest = max(numbers, default=sp.Integer(1))
     far = sp.Integer(10) * sp.ceiling(biggest) + 1
     out += [far, -far]
-    return [sp.nsimplify(v) if isinstance(v, sp.Float) else v for v in out]
+    return tuple(sp.nsimplify(v) if isinstance(v, sp.Float) else v for v in out)
 
 
 def _switch_points(exprs, limit: int = 12) -> list:
@@ -247,8 +248,24 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
     >>> all(p[n].is_integer and p[n] > 0 for p in points([n]))
     True
     """
+    key = (tuple(symbols), tuple(conditions), tuple(exprs), seed, count, long_sums)
+    try:
+        found = _points(*key)
+    except TypeError:                    # an unhashable piece (a mutable matrix): not remembered
+        found = _points.__wrapped__(*key)
+    return [dict(point) for point in found]
+
+
+@functools.lru_cache(maxsize=256)
+def _points(symbols, conditions, exprs, seed, count, long_sums) -> tuple:
+    """:func:`points`, remembered: the audits of one claim (the first, the one sampling the
+    symbolic route's residual, a matrix's quick one) and the checker's searches ask for the
+    same points, and finding a claim's special numbers means solving its relations."""
     symbols = list(symbols)
-    extra = _claim_numbers(list(exprs) + list(conditions))
+    try:
+        extra = _claim_numbers(exprs + conditions)
+    except TypeError:
+        extra = _claim_numbers.__wrapped__(exprs + conditions)
     pools = {s: pool(s, extra) for s in symbols}
     bounds = _summation_bounds(exprs)
     short = {s: [v for v in pools[s] if abs(v) <= _SUM_BOUND] or pools[s][:1] for s in symbols if s in bounds}
@@ -256,7 +273,7 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
         long = [v for v in pools[s] if abs(v) in _LONG_SUMS] if long_sums else []   # a long one early
         pools[s] = values[:1] + long + values[1:]
     if any(not p for p in pools.values()):
-        return []
+        return ()
     rng = random.Random(seed)
     longest = max((len(p) for p in pools.values()), default=1)
     # a few points with every symbol at the same special value, then points where each symbol
@@ -281,7 +298,7 @@ def points(symbols, conditions=(), exprs=(), seed: int = 0, count: int = _MAX_PO
         seen.add(key)
         if all(_holds(c, point) for c in conditions):
             out.append(point)
-    return out
+    return tuple(out)
 
 
 def _is_long(point, bounds) -> bool:
@@ -410,12 +427,52 @@ def _derivatives_done(expr):
 # --------------------------------------------------------------------------- evaluation
 
 def compiled(args, exprs):
-    """``sp.lambdify`` for mpmath, printed without sorting the terms of sums and products:
-    their order does not change a value beyond rounding, and sorting was most of the time
-    lambdify took."""
-    printer = MpmathPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
-                             "user_functions": {}, "order": "none"})
-    return sp.lambdify(args, exprs, modules=[_GUARDED, "mpmath"], printer=printer, docstring_limit=0)
+    """A Python function of ``args`` giving the mpmath values of ``exprs`` (a list, or one
+    expression): SymPy's mpmath printer, and ``lambdify``'s namespace, without two of its
+    costs -- the terms of sums and products are printed in their order (sorting them does
+    not change a value beyond rounding, and was most of the time lambdify took), and the
+    arguments are printed as ``_a0, _a1, ...`` (lambdify rebuilds the expression to rename
+    every symbol whose name is not an identifier, such as ``mu_1,1`` or ``k'``).
+
+    >>> x = sp.Symbol("mu_1,1")
+    >>> compiled([x], [x**2, sp.floor(x) + 1])(mpmath.mpf(2.5))
+    [mpf('6.25'), mpf('3.0')]
+    """
+    several = isinstance(exprs, (list, tuple))
+    if any(e.has(sp.Subs) for e in (exprs if several else [exprs])):    # lambdify assigns each first
+        return sp.lambdify(args, exprs, modules=[_GUARDED, "mpmath"], printer=MpmathPrinter(_PRINTER_SETTINGS),
+                           docstring_limit=0)
+    names = {a: f"_a{k}" for k, a in enumerate(args)}
+    printer = _ArgumentPrinter(names)
+    body = "[" + ", ".join(printer.doprint(e) for e in exprs) + "]" if several else printer.doprint(exprs)
+    if "\n" in body:                    # lines on what mpmath lacks: the call fails, as lambdify's
+        body = f"({body})"
+    namespace = dict(_namespace())
+    exec(f"def _compiled({', '.join(names.values())}):\n    return {body}\n", namespace)
+    return namespace["_compiled"]
+
+
+_PRINTER_SETTINGS = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+                     "user_functions": {}, "order": "none"}
+
+
+class _ArgumentPrinter(MpmathPrinter):
+    """SymPy's mpmath printer, with the arguments of a compiled function renamed."""
+
+    def __init__(self, names):
+        super().__init__(_PRINTER_SETTINGS)
+        self.names = names
+
+    def _print(self, expr, **kwargs):    # a symbol, a dummy, a matrix symbol ...
+        name = self.names.get(expr) if isinstance(expr, sp.Basic) else None
+        return name or super()._print(expr, **kwargs)
+
+
+@functools.lru_cache(maxsize=1)
+def _namespace() -> dict:
+    """The names a compiled function sees: lambdify's own namespace for mpmath (with its
+    translations, such as ``LambertW`` to ``lambertw``), the guarded integer parts first."""
+    return sp.lambdify([], 0, modules=[_GUARDED, "mpmath"]).__globals__
 
 
 def _near_integer(v) -> bool:
@@ -501,8 +558,60 @@ def _at(expr, point):
     if value.free_symbols:
         return value
     if value.has(sp.Sum, sp.Product):          # bounds are small here (see points): sum it out
-        value = value.doit()
+        value = _written_out(value)
+        if value.has(sp.Sum, sp.Product):      # an infinite one, or too long to write out
+            value = value.doit()
     return value
+
+
+_WRITTEN_OUT_TERMS = 5000     # at most this many terms when sums and products are written out
+
+
+def _written_out(expr):
+    """``expr`` with each sum and product whose bounds are integers written out term by term
+    (Karr's convention for a reversed range), innermost first; unchanged where that would
+    take more than :data:`_WRITTEN_OUT_TERMS` terms in all.  Exact, and independent of
+    SymPy's summation algorithms, which from 100 terms on try closed forms first: the sum of
+    ``(Mod(3*i + 3, 5) + 1)**2`` to 101 took 0.6 s by ``doit()``, 5 ms written out.
+
+    >>> k = sp.Symbol('k', integer=True)
+    >>> _written_out(sp.Sum(1 / k, (k, 1, 4))), _written_out(sp.Sum(k, (k, 3, 1))), sp.Sum(k, (k, 3, 1)).doit()
+    (25/12, -2, -2)
+    """
+    left = [_WRITTEN_OUT_TERMS]
+
+    def ready(e):                        # the outermost range is known
+        return isinstance(e, (sp.Sum, sp.Product)) and len(e.limits[-1]) == 3 \
+            and e.limits[-1][1].is_Integer and e.limits[-1][2].is_Integer
+
+    def terms(e):
+        add = isinstance(e, sp.Sum)
+        (var, a, b), inner = e.limits[-1], e.limits[:-1]
+        body = e.func(e.function, *inner) if inner else e.function
+        a, b = int(a), int(b)
+        low, high, reversed_ = (a, b, False) if b >= a - 1 else (b + 1, a - 1, True)
+        left[0] -= high - low + 1
+        if left[0] < 0:
+            raise _TooLong
+        # a bound variable inside may share the index's name: subs leaves it alone
+        put = body.subs if body.has(sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Subs,
+                                    sp.Limit, sp.Lambda) else (lambda v, k: body.xreplace({v: k}))
+        parts = [put(var, sp.Integer(k)) for k in range(low, high + 1)]
+        out = sp.Add(*parts) if add else sp.Mul(*parts)
+        return (-out if add else 1 / out) if reversed_ else out
+
+    try:
+        for _ in range(8):               # the inner ranges, known once the outer index is
+            if not any(ready(node) for node in sp.preorder_traversal(expr)):
+                break
+            expr = expr.replace(ready, terms)
+    except _TooLong:
+        pass
+    return expr
+
+
+class _TooLong(Exception):
+    """More terms than :func:`_written_out` writes out."""
 
 
 def _integrals_numeric(expr, digits):
@@ -549,7 +658,10 @@ def _mp_bound(value, digits):
     return _mp(value, digits)
 
 
+@functools.lru_cache(maxsize=4096)
 def _mp(value, digits):
+    """The exact number ``value`` as an mpmath number of ``digits`` digits (remembered: the
+    pool's values recur at every point and precision)."""
     return mpmath.mpmathify(sp.N(value, digits)._to_mpmath(int(digits * 3.33) + 10))
 
 

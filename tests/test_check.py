@@ -279,3 +279,36 @@ def test_a_condition_undefined_at_an_infinity_excludes_the_point_without_an_erro
     xe = sp.Symbol("xe", extended_real=True)
     verdict = verify(xe, sp.oo, [xe**2 - xe > 0], relation="<")
     assert verdict.method != "error" and verdict.status == "checked", verdict
+
+
+def test_finite_sums_are_written_out_exactly_by_karrs_convention():
+    # the audit's own route for a finite sum or product, against Fractions: reversed ranges by
+    # Karr's convention (as SymPy's doit), an inner range that depends on the outer index, and
+    # nothing written out past the term limit
+    from fractions import Fraction
+    from symbolic.audit import _WRITTEN_OUT_TERMS, _written_out
+    i, j = sp.symbols("i j", integer=True)
+
+    def karr(f, a, b):                   # sum over a..b; -(sum over b+1..a-1) when b < a - 1
+        return sum(f(t) for t in range(a, b + 1)) if b >= a - 1 else -sum(f(t) for t in range(b + 1, a))
+    for a, b in [(1, 4), (3, 2), (5, 1), (-3, 2), (2, -4)]:
+        assert _written_out(sp.Sum(1 / (i + 9)**2, (i, a, b))) == karr(lambda t: Fraction(1, (t + 9)**2), a, b)
+        assert _written_out(sp.Sum(i * (i - 1), (i, a, b))) == sp.Sum(i * (i - 1), (i, a, b)).doit() \
+            == karr(lambda t: t * (t - 1), a, b)
+    assert _written_out(sp.Product(i + 2, (i, 5, 1))) == Fraction(1, 4 * 5 * 6)     # 1/prod over 2..4
+    nested = sp.Sum(sp.Sum(i**-2, (j, 1, i)), (i, 0, 6))    # SymPy's closed form: zoo at i = 0
+    assert sp.Sum(sp.Sum(i**-2, (j, 1, i)), (i, 0, 6)).doit() is sp.zoo
+    assert _written_out(nested) == sum(Fraction(1, t) for t in range(1, 7))
+    long = sp.Sum(i, (i, 1, _WRITTEN_OUT_TERMS + 1))
+    assert _written_out(long) == long and _written_out(sp.Sum(i, (i, 1, 1009))) == 1009 * 1010 // 2
+
+
+def test_a_finite_sum_sympy_sums_to_nan_is_still_sampled():
+    # SymPy's closed form of the inner sum, i/i**2, is zoo at i = 0, where the inner range is
+    # empty: every point was undefined and both claims were 'unknown'
+    i, j = sp.symbols("i j", integer=True)
+    n = sp.Symbol("n", integer=True, positive=True)
+    inner = sp.Sum(sp.Sum(i**-2, (j, 1, i)), (i, 0, n))
+    assert verify(inner, sp.harmonic(n)).status == "checked"
+    wrong = verify(inner, sp.harmonic(n) + sp.Rational(1, 10**6))
+    assert wrong.status == "failed" and wrong.counterexample["n"] > 0

@@ -24,6 +24,7 @@ import json
 import math
 import os
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Callable
 
 import mpmath
@@ -685,6 +686,26 @@ F(FAM, sp.Sum(x**k, (k, 0, oo)), 1 / (1 - x), assumptions=[x < 1],
   check=lambda: bool(abs(sum(S(-2)**j for j in range(60))) > 10**15),
   why="at x = -2 the partial sums (1 - (-2)**N)/3 are unbounded")
 T(FAM, sp.Sum(x**k, (k, 0, oo)), 1 / (1 - x), assumptions=[x < 1, x > -1], at=[{x: S(1, 2)}, {x: -S(9, 10)}])
+# a finite sum is written out term by term: SymPy's closed forms are nan or zoo where every
+# term is defined (the inner range is empty at i = 0; a factor is zero at i = 1), so no point
+# could be evaluated and these claims were 'unknown'.  Evidence: the sums in Fractions.
+_j = sp.Symbol("j", integer=True)
+
+
+def _inner_sum(top):                     # sum over i = 0..top of sum over j = 1..i of 1/i**2
+    return sum(Fraction(1, i * i) for i in range(top + 1) for _ in range(1, i + 1))
+
+
+def _product_sum(top):                   # sum over i = 0..top of the product over j = -2..i of (i j + 1)
+    return sum(math.prod(i * j + 1 for j in range(-2, i + 1)) for i in range(top + 1))
+
+
+_INNER = sp.Sum(sp.Sum(k**-2, (_j, 1, k)), (k, 0, m))
+_PRODUCTS = sp.Sum(sp.Product(k * _j + 1, (_j, -2, k)), (k, 0, m))
+T(FAM, _INNER, sp.harmonic(m), check=lambda: all(_inner_sum(t) == sum(Fraction(1, i) for i in range(1, t + 1))
+                                                for t in range(1, 40)), why="the i-th inner sum is i/i**2")
+F(FAM, _INNER, sp.harmonic(m) + S(1, 10**6), check=lambda: _inner_sum(5) != Fraction(137, 60) + Fraction(1, 10**6))
+F(FAM, _PRODUCTS, 1, check=lambda: _product_sum(2) == 46)
 
 # ---- stated facts --------------------------------------------------------------------------------------
 # A case may state a fact about an integral of undefined functions ("the integral of p is 1").
