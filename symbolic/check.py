@@ -1074,7 +1074,11 @@ def _limit(lim: sp.Limit, rhs, conditions, relation, seed) -> Verdict:
     followed by the scalar claim ``value <relation> rhs``; the audit approaches the point
     numerically from the claimed side(s).  Conditions apply to the parameters and the
     right-hand side, never to the limit variable ``x``, which is bound: ``x > 0`` says nothing
-    about the values ``x`` runs through towards ``a`` (the direction says that)."""
+    about the values ``x`` runs through towards ``a`` (the direction says that).  The symbol's
+    own assumptions are another matter: SymPy applies them when the expression is built, so
+    for ``x = Symbol('x', positive=True)``, ``Abs(x)/x`` is already 1 and
+    ``Limit(Abs(x)/x, x, 0, '-')`` is the limit of 1 -- declare the variable without
+    assumptions to speak of both sides."""
     var = lim.args[1]
     free_conditions = tuple(c for c in conditions if var not in c.free_symbols)
     mapping = _sign_substitution(free_conditions, (lim, rhs))
