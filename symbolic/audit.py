@@ -115,7 +115,9 @@ def _claim_numbers(exprs: tuple) -> tuple:
                 numbers.add(abs(atom))
     switches = _switch_points(exprs)
     small = sp.Rational(1, 10**6)
-    out = list(switches) + [v + d for v in switches for d in (small, -small)]
+    # beside each switch, its integer neighbours too (an integer symbol skips v +- 10**-6:
+    # m < -3 switches at -3, and only m = -4 is on the other side)
+    out = list(switches) + [v + d for v in switches for d in (small, -small, 1, -1)]
     ordered = sorted(numbers)
     for shift in (0, "neg", sp.Rational(1, 1000), -sp.Rational(1, 1000), 1, -1):
         for r in ordered:
@@ -442,7 +444,13 @@ def compiled(args, exprs):
     if any(e.has(sp.Subs) for e in (exprs if several else [exprs])):    # lambdify assigns each first
         return sp.lambdify(args, exprs, modules=[_GUARDED, "mpmath"], printer=MpmathPrinter(_PRINTER_SETTINGS),
                            docstring_limit=0)
-    names = {a: f"_a{k}" for k, a in enumerate(args)}
+    # argument names no symbol of the expressions can shadow: a bound variable (the index of
+    # a generated sum, an integral's variable) named _a0 once captured the argument _a0
+    taken = {str(v) for e in (exprs if several else [exprs]) for v in e.atoms(sp.Symbol)}
+    prefix = "_a"
+    while any(name.startswith(prefix) for name in taken):
+        prefix += "_"
+    names = {a: f"{prefix}{k}" for k, a in enumerate(args)}
     printer = _ArgumentPrinter(names)
     body = "[" + ", ".join(printer.doprint(e) for e in exprs) + "]" if several else printer.doprint(exprs)
     if "\n" in body:                    # lines on what mpmath lacks: the call fails, as lambdify's
@@ -512,8 +520,8 @@ class _Evaluator:
         self.unreliable = any(lim[1:] and not (lim[1].is_finite and lim[2].is_finite)
                               for e in self.exprs for i in e.atoms(sp.Integral) for lim in i.limits)
         # sums are never compiled: the generated loop runs over Python ints, and 1/k there is a
-        # double-precision float
-        if not self.quadrature and not any(e.has(sp.Limit, sp.Derivative, sp.Sum, sp.Product)
+        # double-precision float; nor is bernoulli: mpmath's B_1 is -1/2, SymPy's is +1/2
+        if not self.quadrature and not any(e.has(sp.Limit, sp.Derivative, sp.Sum, sp.Product, sp.bernoulli)
                                            for e in self.exprs):
             try:
                 self.fast = compiled(self.symbols, self.exprs)
@@ -558,9 +566,9 @@ def _at(expr, point):
     if value.free_symbols:
         return value
     if value.has(sp.Sum, sp.Product):          # bounds are small here (see points): sum it out
-        value = _written_out(value)
-        if value.has(sp.Sum, sp.Product):      # an infinite one, or too long to write out
-            value = value.doit()
+        # then doit() as before: what is left of the sums (an infinite one, one too long to
+        # write out), and the integrals, limits and substitutions beside them, exactly
+        value = _written_out(value).doit()
     return value
 
 
@@ -569,8 +577,10 @@ _WRITTEN_OUT_TERMS = 5000     # at most this many terms when sums and products a
 
 def _written_out(expr):
     """``expr`` with each sum and product whose bounds are integers written out term by term
-    (Karr's convention for a reversed range), innermost first; unchanged where that would
-    take more than :data:`_WRITTEN_OUT_TERMS` terms in all.  Exact, and independent of
+    (Karr's convention for a reversed range; an inner range once the outer index is known);
+    unchanged where that would take more than :data:`_WRITTEN_OUT_TERMS` terms in all, and
+    ``nan`` where a term takes the integer part of a number that cannot be told from an
+    integer (see :func:`_integer_parts_decidable`).  Exact, and independent of
     SymPy's summation algorithms, which from 100 terms on try closed forms first: the sum of
     ``(Mod(3*i + 3, 5) + 1)**2`` to 101 took 0.6 s by ``doit()``, 5 ms written out.
 
@@ -593,6 +603,9 @@ def _written_out(expr):
         left[0] -= high - low + 1
         if left[0] < 0:
             raise _TooLong
+        if body.has(sp.floor, sp.ceiling, sp.frac) and not all(
+                _integer_parts_decidable(body, DIGITS, {var: sp.Integer(k)}) for k in range(low, high + 1)):
+            raise _Undecided             # SymPy's floor would decide a term, possibly wrongly
         # a bound variable inside may share the index's name: subs leaves it alone
         put = body.subs if body.has(sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Subs,
                                     sp.Limit, sp.Lambda) else (lambda v, k: body.xreplace({v: k}))
@@ -607,11 +620,17 @@ def _written_out(expr):
             expr = expr.replace(ready, terms)
     except _TooLong:
         pass
+    except _Undecided:
+        return sp.nan
     return expr
 
 
 class _TooLong(Exception):
     """More terms than :func:`_written_out` writes out."""
+
+
+class _Undecided(Exception):
+    """A term's integer part that cannot be told at the audit's precision."""
 
 
 def _integrals_numeric(expr, digits):

@@ -312,3 +312,33 @@ def test_a_finite_sum_sympy_sums_to_nan_is_still_sampled():
     assert verify(inner, sp.harmonic(n)).status == "checked"
     wrong = verify(inner, sp.harmonic(n) + sp.Rational(1, 10**6))
     assert wrong.status == "failed" and wrong.counterexample["n"] > 0
+
+
+def test_a_compiled_argument_is_never_captured_by_a_bound_variable():
+    # the arguments were renamed _a0, _a1 ...: an index named _a0 shadowed the argument x, and
+    # the limit of the sum of sin(x k)/x, k = 1..3, at 0 (that is 6) came out 'failed'
+    import mpmath
+    from symbolic.audit import compiled
+    x, a = sp.Symbol("x"), sp.Symbol("_a0", integer=True)
+    with mpmath.workdps(30):
+        value = compiled([x], [sp.Sum(sp.sin(x * a) / x, (a, 1, 3))])(mpmath.mpf(10) ** -20)[0]
+    assert abs(value - 6) < 10**-15
+    assert verify(sp.Limit(sp.Sum(sp.sin(x * a) / x, (a, 1, 3)), x, 0), 6).status in ("proved", "checked")
+
+
+def test_integrals_beside_a_written_out_sum_are_still_evaluated_exactly():
+    # writing out the product once skipped the doit() that evaluated the integral of |x| exactly;
+    # its quadrature, off by 1e-6 at the kink at both precisions, made this true claim 'failed'
+    k, x = sp.Symbol("k", integer=True), sp.Symbol("x", real=True)
+    n = sp.Symbol("n", integer=True, positive=True)
+    claim = sp.Product(k, (k, 1, n)) * sp.Integral(sp.Abs(x), (x, -1, 2))
+    assert verify(claim, sp.factorial(n) * sp.Rational(5, 2)).status == "proved"
+
+
+def test_an_integer_part_inside_a_written_out_sum_is_guarded():
+    # each term is the floor of a number just below 1/2 or 1 (c is exactly 1/2), so the sum is 0;
+    # SymPy's floor of 2c - exp(-10**4) is 1, and the audit found a 'counterexample' at m = 2
+    from symbolic.audit import audit
+    k, m = sp.Symbol("k", integer=True), sp.Symbol("m", integer=True, positive=True)
+    c = sp.cos(sp.pi / 7) - sp.cos(2 * sp.pi / 7) + sp.cos(3 * sp.pi / 7)
+    assert not audit(sp.Sum(sp.floor(k * c - sp.exp(-10**4)), (k, 1, m)), sp.Integer(0), (m <= 2,)).refutes
