@@ -565,11 +565,55 @@ def _at(expr, point):
     value = expr.subs(point)
     if value.free_symbols:
         return value
+    value = _split_at_kinks(value)
     if value.has(sp.Sum, sp.Product):          # bounds are small here (see points): sum it out
         # then doit() as before: what is left of the sums (an infinite one, one too long to
         # write out), and the integrals, limits and substitutions beside them, exactly
         value = _written_out(value).doit()
     return value
+
+
+def _split_at_kinks(expr):
+    """``expr`` with each definite integral of one variable split where SymPy finds a kink or a
+    jump of its integrand inside the range (the argument of ``Abs``, ``sign``, ``Heaviside``,
+    ``Min``, ``Max`` or a ``Piecewise`` condition crossing zero).  Quadrature, SymPy's own
+    evaluation included, loses digits at an interior kink but none at an endpoint: the
+    integral of |x| over [-1, 2] came out 5/2 - 3e-8 at 40 digits and at 80, agreeing with
+    itself, and the true claim that it is 5/2 was 'failed'.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> _split_at_kinks(sp.Integral(sp.Abs(x), (x, -1, 2)))
+    Integral(Abs(x), (x, -1, 0)) + Integral(Abs(x), (x, 0, 2))
+    """
+    if not expr.has(sp.Integral):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Integral), _split_integral)
+
+
+def _split_integral(integral):
+    if len(integral.limits) != 1 or len(integral.limits[0]) != 3:
+        return integral
+    var, low, high = integral.limits[0]
+    f = integral.function
+    if f.free_symbols - {var} or not (low.is_extended_real and high.is_extended_real) or (low < high) is not sp.true:
+        return integral
+    gaps = [r.lhs - r.rhs for r in f.atoms(sp.core.relational.Relational)]
+    gaps += [g.args[0] for g in f.atoms(sp.Abs, sp.sign, sp.Heaviside)]
+    gaps += [a - b for m in f.atoms(sp.Min, sp.Max) for a, b in itertools.combinations(m.args, 2)]
+    cuts = set()
+    for gap in gaps:
+        try:
+            with time_limit(_CONFIRM_SECONDS):
+                found = sp.solveset(gap, var, sp.Interval.open(low, high))
+        except (Exception, Timeout):     # not located: the integral as it stands
+            return integral
+        if not isinstance(found, sp.FiniteSet):
+            return integral              # infinitely many (|sin x| over the line), or not known
+        cuts |= set(found)
+    if not cuts:
+        return integral
+    ends = [low, *sorted(cuts, key=lambda c: sp.N(c, 30)), high]
+    return sp.Add(*[sp.Integral(f, (var, a, b)) for a, b in zip(ends, ends[1:])])
 
 
 _WRITTEN_OUT_TERMS = 5000     # at most this many terms when sums and products are written out
@@ -1081,7 +1125,8 @@ def _constant_outcome(evaluator, relation):
 
 def _evaluable(expr):
     """``expr``, or its ``doit()`` when SymPy cannot evaluate it as it stands (an unevaluated
-    matrix element, ``Subs``, a sum)."""
+    matrix element, ``Subs``, a sum); integrals split at their kinks (:func:`_split_at_kinks`)."""
+    expr = _split_at_kinks(expr)
     if not expr.has(sp.Subs, sp.matrices.expressions.matexpr.MatrixElement, sp.Sum, sp.Product) and exact_value(expr, 15) is not None:
         return expr
     if not _integer_parts_decidable(expr, DIGITS):
