@@ -441,6 +441,8 @@ def compiled(args, exprs):
     [mpf('6.25'), mpf('3.0')]
     """
     several = isinstance(exprs, (list, tuple))
+    if any(e.has(*_NOT_COMPILED) for e in (exprs if several else [exprs])):
+        raise ValueError("a function whose mpmath counterpart means something else: evaluated by SymPy")
     if any(e.has(sp.Subs) for e in (exprs if several else [exprs])):    # lambdify assigns each first
         return sp.lambdify(args, exprs, modules=[_GUARDED, "mpmath"], printer=MpmathPrinter(_PRINTER_SETTINGS),
                            docstring_limit=0)
@@ -459,6 +461,16 @@ def compiled(args, exprs):
     exec(f"def _compiled({', '.join(names.values())}):\n    return {body}\n", namespace)
     return namespace["_compiled"]
 
+
+# Functions that SymPy's mpmath printer maps to something else, so they are evaluated by SymPy
+# and never compiled (found by review, compiled value against SymPy's): mpmath's bernoulli(1)
+# is -1/2, SymPy's +1/2; euler(n) prints as mpmath's constant euler; RisingFactorial and
+# FallingFactorial print through a gamma rewrite whose branch for x <= 0 is wrong at a
+# non-integer step (a false claim was 'proved'); betainc_regularized prints as the
+# unregularized betainc; polygamma of a non-integer order is another extension; Mod at an
+# exact multiple rounds to the modulus instead of 0.
+_NOT_COMPILED = (sp.bernoulli, sp.euler, sp.RisingFactorial, sp.FallingFactorial, sp.betainc_regularized,
+                 sp.polygamma, sp.Mod)
 
 _PRINTER_SETTINGS = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
                      "user_functions": {}, "order": "none"}
@@ -520,8 +532,8 @@ class _Evaluator:
         self.unreliable = any(lim[1:] and not (lim[1].is_finite and lim[2].is_finite)
                               for e in self.exprs for i in e.atoms(sp.Integral) for lim in i.limits)
         # sums are never compiled: the generated loop runs over Python ints, and 1/k there is a
-        # double-precision float; nor is bernoulli: mpmath's B_1 is -1/2, SymPy's is +1/2
-        if not self.quadrature and not any(e.has(sp.Limit, sp.Derivative, sp.Sum, sp.Product, sp.bernoulli)
+        # double-precision float (nor is what _NOT_COMPILED lists: compiled() refuses it)
+        if not self.quadrature and not any(e.has(sp.Limit, sp.Derivative, sp.Sum, sp.Product)
                                            for e in self.exprs):
             try:
                 self.fast = compiled(self.symbols, self.exprs)

@@ -342,3 +342,15 @@ def test_an_integer_part_inside_a_written_out_sum_is_guarded():
     k, m = sp.Symbol("k", integer=True), sp.Symbol("m", integer=True, positive=True)
     c = sp.cos(sp.pi / 7) - sp.cos(2 * sp.pi / 7) + sp.cos(3 * sp.pi / 7)
     assert not audit(sp.Sum(sp.floor(k * c - sp.exp(-10**4)), (k, 1, m)), sp.Integer(0), (m <= 2,)).refutes
+
+
+@pytest.mark.parametrize("make", [lambda x: sp.bernoulli(x), lambda x: sp.euler(x), lambda x: sp.RisingFactorial(x, -sp.S.Half),
+                                  lambda x: sp.FallingFactorial(x, sp.S.Half), lambda x: sp.polygamma(x, sp.Rational(1, 3)),
+                                  lambda x: sp.betainc_regularized(x, 2, 0, sp.S.Half), lambda x: sp.Mod(3, x)])
+def test_functions_mpmath_reads_otherwise_are_never_compiled(make):
+    # compiled, each gave another value than SymPy's somewhere (euler(x) was mpmath's constant
+    # 0.577..., Mod(3, 1/3) came out 1/3): the audit evaluates them by SymPy instead
+    from symbolic.audit import compiled
+    x = sp.Symbol("x")
+    with pytest.raises(ValueError, match="mpmath counterpart"):
+        compiled([x], [x + make(x)])

@@ -395,6 +395,26 @@ F(FAM, n**2 + sp.Piecewise((1, (n < -3) & (n > -5)), (0, True)), n**2, at={n: -4
 # mpmath's B_1 is -1/2 and SymPy's +1/2: compiled, bernoulli made the true claim 'unknown'
 T(FAM, sp.bernoulli(1) * x, x / 2, check=lambda: sp.bernoulli(1) == S(1, 2), why="SymPy's convention, B_1 = +1/2")
 F(FAM, sp.bernoulli(1) * x, -x / 2, at={x: 2})
+# SymPy's mpmath printer writes RisingFactorial and FallingFactorial through a gamma rewrite
+# whose branch for x <= 0 is wrong at a non-integer step: compiled, a false claim was 'proved'
+# and true limits 'failed' (second review); such functions are evaluated by SymPy instead
+_xneg = sp.Symbol("xn", negative=True)
+_P7 = -S(7, 3)
+
+
+def _rf_evidence():                      # rf(-7/3, -1/2) = gamma(-17/6)/gamma(-7/3), real and positive
+    with mpmath.workdps(50):
+        p7 = mpmath.mpf(-7) / 3
+        return abs(mpmath.rf(p7, -0.5) - mpmath.gamma(p7 - 0.5) / mpmath.gamma(p7)) < mpmath.mpf(10) ** -40
+
+
+F(FAM, sp.RisingFactorial(_xneg, -S(1, 2)), -I * sp.gamma(1 - _xneg) / sp.gamma(S(3, 2) - _xneg),
+  check=lambda: _rf_evidence() and mpmath.rf(mpmath.mpf(-7) / 3, -0.5) > 0, why="the right side is imaginary at -7/3")
+_X = sp.Symbol("X")
+T(FAM, sp.Limit(sp.RisingFactorial(_X, -S(1, 2)), _X, _P7), sp.gamma(_P7 - S(1, 2)) / sp.gamma(_P7), check=_rf_evidence,
+  why="rf(x, -1/2) = gamma(x - 1/2)/gamma(x) is continuous at -7/3")
+T(FAM, sp.Limit(sp.FallingFactorial(_X, S(1, 2)), _X, _P7), sp.gamma(_P7 + 1) / sp.gamma(_P7 + S(1, 2)),
+  check=lambda: True, why="ff(x, 1/2) = gamma(x + 1)/gamma(x + 1/2) is continuous at -7/3")
 F(FAM, sp.Piecewise((0, sp.Eq(x, S(7, 13))), (1, True)), 1, at={x: S(7, 13)})
 T(FAM, sp.Min(x, 3), 3, "<=", at=[{x: 4}, {x: -1}])
 T(FAM, sp.Max(x**2, 1), 1, ">=", at=[{x: 0}, {x: 5}])
