@@ -434,7 +434,9 @@ def compiled(args, exprs):
     costs -- the terms of sums and products are printed in their order (sorting them does
     not change a value beyond rounding, and was most of the time lambdify took), and the
     arguments are printed as ``_a0, _a1, ...`` (lambdify rebuilds the expression to rename
-    every symbol whose name is not an identifier, such as ``mu_1,1`` or ``k'``).
+    every symbol whose name is not an identifier, such as ``mu_1,1`` or ``k'``), with more
+    underscores where a symbol of the expressions has such a name.  A ``ValueError`` for a
+    function mpmath reads otherwise (:data:`_NOT_COMPILED`): the caller evaluates by SymPy.
 
     >>> x = sp.Symbol("mu_1,1")
     >>> compiled([x], [x**2, sp.floor(x) + 1])(mpmath.mpf(2.5))
