@@ -1197,7 +1197,13 @@ def _approach(expr, var, point, direction, target, conditions, seed) -> str:
     for params_at in parameter_points:
         t = target.xreplace(params_at)
         for side in sides:
-            outcomes.add(_approach_one(near, params_at, point, side, t))
+            outcome = _approach_one(near, params_at, point, side, t)
+            if outcome == "disagrees" and near.fast is not None:
+                # compiled values alone never make a 'failed': SymPy's exact evaluation must
+                # disagree too (a compiled function once read RisingFactorial otherwise)
+                exact = _approach_one(_Near(expr, var, params, compile=False), params_at, point, side, t)
+                outcome = "disagrees" if exact == "disagrees" else "unknown"
+            outcomes.add(outcome)
     if "disagrees" in outcomes:
         return "disagrees"
     return "agrees" if outcomes == {"agrees"} else "unknown"
@@ -1209,10 +1215,10 @@ class _Near:
     digits, or 2k); where the two disagree, or nothing compiles, SymPy's adaptive evaluation
     of the exact substituted expression decides."""
 
-    def __init__(self, expr, var, params):
+    def __init__(self, expr, var, params, compile=True):
         self.expr, self.var, self.params = expr, var, list(params)
         try:
-            self.fast = compiled([var] + self.params, expr)
+            self.fast = compiled([var] + self.params, expr) if compile else None
         except Exception:
             self.fast = None
 

@@ -354,3 +354,14 @@ def test_functions_mpmath_reads_otherwise_are_never_compiled(make):
     x = sp.Symbol("x")
     with pytest.raises(ValueError, match="mpmath counterpart"):
         compiled([x], [x + make(x)])
+
+
+def test_a_limit_is_refuted_only_when_sympys_exact_evaluation_disagrees_too(monkeypatch):
+    # compiled values once disagreed with SymPy's (RisingFactorial at a negative point), and a
+    # 'disagrees' of the numeric approach made a true limit 'failed'; here a compiled function
+    # that is wrong everywhere is outvoted by the exact evaluation
+    import symbolic.check as check_module
+    x = sp.Symbol("x")
+    monkeypatch.setattr(check_module, "compiled", lambda args, expr: lambda *values: 0)
+    assert check_module._approach(sp.sin(x) / x, x, 0, "+-", 1, (), 0) == "unknown"
+    assert check_module._approach(sp.sin(x) / x, x, 0, "+-", 2, (), 0) == "disagrees"
