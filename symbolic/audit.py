@@ -133,10 +133,7 @@ def _switch_points(exprs, limit: int = 12) -> list:
     the arguments where Heaviside, Abs, sign, Min and Max switch."""
     found = []
     for e in exprs:
-        gaps = [r.lhs - r.rhs for r in e.atoms(sp.core.relational.Relational)]
-        gaps += [f.args[0] for f in e.atoms(sp.Heaviside, sp.Abs, sp.sign, sp.floor, sp.ceiling)]
-        gaps += [a - b for f in e.atoms(sp.Min, sp.Max) for a, b in itertools.combinations(f.args, 2)]
-        for gap in gaps:
+        for gap in _switch_arguments(e):
             free = gap.free_symbols
             # quadratics, and binomials c*x**n + d of any degree (x**3 = pi): exact roots that
             # stay small; a general cubic's roots are not worth their size here
@@ -151,6 +148,16 @@ def _switch_points(exprs, limit: int = 12) -> list:
             if len(found) >= limit:
                 return found[:limit]
     return found
+
+
+def _switch_arguments(expr) -> list:
+    """The expressions whose crossing of zero switches a piece of ``expr``: the gaps of its
+    relations, the arguments of Heaviside, Abs, sign, floor and ceiling, and the pairwise
+    differences of the arguments of Min and Max."""
+    gaps = [r.lhs - r.rhs for r in expr.atoms(sp.core.relational.Relational)]
+    gaps += [f.args[0] for f in expr.atoms(sp.Heaviside, sp.Abs, sp.sign, sp.floor, sp.ceiling)]
+    gaps += [a - b for f in expr.atoms(sp.Min, sp.Max) for a, b in itertools.combinations(f.args, 2)]
+    return gaps
 
 
 def _fits(sym, value) -> bool:
@@ -443,20 +450,22 @@ def compiled(args, exprs):
     [mpf('6.25'), mpf('3.0')]
     """
     several = isinstance(exprs, (list, tuple))
-    if any(e.has(*_NOT_COMPILED) for e in (exprs if several else [exprs])):
+    items = exprs if several else [exprs]
+    if any(e.has(*_NOT_COMPILED) for e in items):
         raise ValueError("a function whose mpmath counterpart means something else: evaluated by SymPy")
-    if any(e.has(sp.Subs) for e in (exprs if several else [exprs])):    # lambdify assigns each first
+    if any(e.has(sp.Subs) for e in items):    # lambdify assigns each first
         return sp.lambdify(args, exprs, modules=[_GUARDED, "mpmath"], printer=MpmathPrinter(_PRINTER_SETTINGS),
                            docstring_limit=0)
     # argument names no symbol of the expressions can shadow: a bound variable (the index of
     # a generated sum, an integral's variable) named _a0 once captured the argument _a0
-    taken = {str(v) for e in (exprs if several else [exprs]) for v in e.atoms(sp.Symbol)}
+    taken = {str(v) for e in items for v in e.atoms(sp.Symbol)}
     prefix = "_a"
     while any(name.startswith(prefix) for name in taken):
         prefix += "_"
     names = {a: f"{prefix}{k}" for k, a in enumerate(args)}
     printer = _ArgumentPrinter(names)
-    body = "[" + ", ".join(printer.doprint(e) for e in exprs) + "]" if several else printer.doprint(exprs)
+    body = ", ".join(printer.doprint(e) for e in items)
+    body = f"[{body}]" if several else body
     if "\n" in body:                    # lines on what mpmath lacks: the call fails, as lambdify's
         body = f"({body})"
     namespace = dict(_namespace())
@@ -589,8 +598,8 @@ def _at(expr, point):
 
 def _split_at_kinks(expr):
     """``expr`` with each definite integral of one variable split where SymPy finds a kink or a
-    jump of its integrand inside the range (the argument of ``Abs``, ``sign``, ``Heaviside``,
-    ``Min``, ``Max`` or a ``Piecewise`` condition crossing zero).  Quadrature, SymPy's own
+    jump of its integrand inside the range (where one of its :func:`_switch_arguments`
+    crosses zero: of ``Abs``, ``Heaviside``, ``Min``, ``Max``, a ``Piecewise`` condition ...).  Quadrature, SymPy's own
     evaluation included, loses digits at an interior kink but none at an endpoint: the
     integral of |x| over [-1, 2] came out 5/2 - 3e-8 at 40 digits and at 80, agreeing with
     itself, and the true claim that it is 5/2 was 'failed'.
@@ -611,11 +620,8 @@ def _split_integral(integral):
     f = integral.function
     if f.free_symbols - {var} or not (low.is_extended_real and high.is_extended_real) or (low < high) is not sp.true:
         return integral
-    gaps = [r.lhs - r.rhs for r in f.atoms(sp.core.relational.Relational)]
-    gaps += [g.args[0] for g in f.atoms(sp.Abs, sp.sign, sp.Heaviside)]
-    gaps += [a - b for m in f.atoms(sp.Min, sp.Max) for a, b in itertools.combinations(m.args, 2)]
     cuts = set()
-    for gap in gaps:
+    for gap in _switch_arguments(f):     # (a cut where floor's argument is 0 is harmless)
         try:
             with time_limit(_CONFIRM_SECONDS):
                 found = sp.solveset(gap, var, sp.Interval.open(low, high))

@@ -1192,7 +1192,7 @@ def _approach(expr, var, point, direction, target, conditions, seed) -> str:
     sides = {"+": (1,), "-": (-1,), "+-": (1, -1)}[str(direction)]
     if point in (sp.oo, -sp.oo):
         sides = (1 if point is sp.oo else -1,)
-    near = _Near(expr, var, params)
+    near, exact = _Near(expr, var, params), _Near(expr, var, params, compile=False)
     outcomes = set()
     for params_at in parameter_points:
         t = target.xreplace(params_at)
@@ -1201,8 +1201,8 @@ def _approach(expr, var, point, direction, target, conditions, seed) -> str:
             if outcome == "disagrees" and near.fast is not None:
                 # compiled values alone never make a 'failed': SymPy's exact evaluation must
                 # disagree too (a compiled function once read RisingFactorial otherwise)
-                exact = _approach_one(_Near(expr, var, params, compile=False), params_at, point, side, t)
-                outcome = "disagrees" if exact == "disagrees" else "unknown"
+                confirmed = _approach_one(exact, params_at, point, side, t) == "disagrees"
+                outcome = "disagrees" if confirmed else "unknown"
             outcomes.add(outcome)
     if "disagrees" in outcomes:
         return "disagrees"
