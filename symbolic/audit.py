@@ -102,6 +102,32 @@ _NONREAL = (sp.I, 1 + 4 * sp.I, -sp.I, sp.Rational(1, 3) - 5 * sp.I, sp.Rational
             3 - 2 * sp.I, sp.I / 1000, sp.sqrt(2) * sp.I, 10**6 * sp.I - 1)
 
 
+@functools.lru_cache(maxsize=1024)
+def _inventory(expr) -> dict:
+    """Every node of ``expr`` by its type: one traversal, remembered.  The audit asks the
+    same claim for its numbers, relations, sums, integrals, functions and symbols, in the
+    first audit, the one after the symbolic route and the checker's searches; each of those
+    questions was a walk over the whole tree."""
+    found: dict = {}
+    for node in sp.preorder_traversal(expr):
+        found.setdefault(type(node), set()).add(node)
+    return found
+
+
+def _nodes(expr, *types) -> set:
+    """``expr.atoms(*types)``, from :func:`_inventory`.
+
+    >>> x = sp.Symbol('x')
+    >>> _nodes(sp.Abs(x - 1) + sp.Heaviside(x), sp.Abs, sp.Heaviside) == {sp.Abs(x - 1), sp.Heaviside(x)}
+    True
+    """
+    try:
+        inventory = _inventory(expr)
+    except TypeError:                    # an unhashable piece (a mutable matrix)
+        return expr.atoms(*types)
+    return {node for kind, nodes in inventory.items() if issubclass(kind, types) for node in nodes}
+
+
 @functools.lru_cache(maxsize=256)
 def _claim_numbers(exprs: tuple) -> tuple:
     """The points where a claim's pieces switch (solutions of its relations and of the
@@ -110,7 +136,7 @@ def _claim_numbers(exprs: tuple) -> tuple:
     differ from their neighbourhood."""
     numbers = set()
     for e in exprs:
-        for atom in e.atoms(sp.Number):
+        for atom in _nodes(e, sp.Number):
             if atom.is_finite and atom.is_real:
                 numbers.add(abs(atom))
     switches = _switch_points(exprs)
@@ -154,9 +180,9 @@ def _switch_arguments(expr) -> list:
     """The expressions whose crossing of zero switches a piece of ``expr``: the gaps of its
     relations, the arguments of Heaviside, Abs, sign, floor and ceiling, and the pairwise
     differences of the arguments of Min and Max."""
-    gaps = [r.lhs - r.rhs for r in expr.atoms(sp.core.relational.Relational)]
-    gaps += [f.args[0] for f in expr.atoms(sp.Heaviside, sp.Abs, sp.sign, sp.floor, sp.ceiling)]
-    gaps += [a - b for f in expr.atoms(sp.Min, sp.Max) for a, b in itertools.combinations(f.args, 2)]
+    gaps = [r.lhs - r.rhs for r in _nodes(expr, sp.core.relational.Relational)]
+    gaps += [f.args[0] for f in _nodes(expr, sp.Heaviside, sp.Abs, sp.sign, sp.floor, sp.ceiling)]
+    gaps += [a - b for f in _nodes(expr, sp.Min, sp.Max) for a, b in itertools.combinations(f.args, 2)]
     return gaps
 
 
@@ -318,7 +344,7 @@ def _is_long(point, bounds) -> bool:
 def _summation_bounds(exprs) -> set:
     out = set()
     for e in exprs:
-        for node in e.atoms(sp.Sum, sp.Product):
+        for node in _nodes(e, sp.Sum, sp.Product):
             for lim in node.limits:
                 for bound in lim[1:]:
                     out |= bound.free_symbols
@@ -350,7 +376,7 @@ def concrete_functions(exprs, seed: int = 0) -> dict:
     rng = random.Random(seed + 1)
     found = {}
     for e in exprs:
-        for applied in e.atoms(sp.core.function.AppliedUndef):
+        for applied in _nodes(e, sp.core.function.AppliedUndef):
             found.setdefault(applied.func, len(applied.args))
     out = {}
     for func in sorted(found, key=str):
@@ -451,14 +477,14 @@ def compiled(args, exprs):
     """
     several = isinstance(exprs, (list, tuple))
     items = exprs if several else [exprs]
-    if any(e.has(*_NOT_COMPILED) for e in items):
+    if any(_nodes(e, *_NOT_COMPILED) for e in items):
         raise ValueError("a function whose mpmath counterpart means something else: evaluated by SymPy")
-    if any(e.has(sp.Subs) for e in items):    # lambdify assigns each first
+    if any(_nodes(e, sp.Subs) for e in items):    # lambdify assigns each first
         return sp.lambdify(args, exprs, modules=[_GUARDED, "mpmath"], printer=MpmathPrinter(_PRINTER_SETTINGS),
                            docstring_limit=0)
     # argument names no symbol of the expressions can shadow: a bound variable (the index of
     # a generated sum, an integral's variable) named _a0 once captured the argument _a0
-    taken = {str(v) for e in items for v in e.atoms(sp.Symbol)}
+    taken = {str(v) for e in items for v in _nodes(e, sp.Symbol)}
     prefix = "_a"
     while any(name.startswith(prefix) for name in taken):
         prefix += "_"
@@ -534,17 +560,17 @@ class _Evaluator:
 
     def __init__(self, exprs, symbols):
         self.exprs, self.symbols = list(exprs), list(symbols)
-        self.ladder = _QUADRATURE_LADDER if any(e.has(sp.Integral) for e in self.exprs) else _LADDER
+        self.quadrature = any(_nodes(e, sp.Integral) for e in self.exprs)
+        self.ladder = _QUADRATURE_LADDER if self.quadrature else _LADDER
         self.fast = None
         self._point = self._exact = None     # the last point and the exact values there
-        self.quadrature = any(e.has(sp.Integral) for e in self.exprs)
         # quadrature over an infinite range misses narrow peaks far from the origin: there a
         # disagreement is never taken as a counterexample, only agreement counts
         self.unreliable = any(lim[1:] and not (lim[1].is_finite and lim[2].is_finite)
-                              for e in self.exprs for i in e.atoms(sp.Integral) for lim in i.limits)
+                              for e in self.exprs for i in _nodes(e, sp.Integral) for lim in i.limits)
         # sums are never compiled: the generated loop runs over Python ints, and 1/k there is a
         # double-precision float (nor is what _NOT_COMPILED lists: compiled() refuses it)
-        if not self.quadrature and not any(e.has(sp.Limit, sp.Derivative, sp.Sum, sp.Product)
+        if not self.quadrature and not any(_nodes(e, sp.Limit, sp.Derivative, sp.Sum, sp.Product)
                                            for e in self.exprs):
             try:
                 self.fast = compiled(self.symbols, self.exprs)
@@ -857,7 +883,7 @@ def audit(lhs, rhs, conditions=(), relation: str = "==", seed: int = 0, residual
     except Timeout:
         pass
     note = " (undefined functions replaced by normalised Gaussian bumps)" \
-        if any(e.atoms(sp.core.function.AppliedUndef) for e in lhs + rhs) else ""
+        if any(_nodes(e, sp.core.function.AppliedUndef) for e in lhs + rhs) else ""
     held = state["held"]
     if state.get("doubts") and state["found"] is None:
         return Audit(0, detail=f"the claim failed at {state['doubts']} point(s) of the audit's model "
@@ -906,7 +932,7 @@ def _prepared(lhs, rhs, relation, residual):
 def _infinite_sums(exprs) -> list:
     """The sums over an infinite range whose terms depend on the claim's symbols: at a point
     where one of them diverges, the claim is not defined (see :func:`_diverges_at`)."""
-    return [s for e in exprs for s in e.atoms(sp.Sum)
+    return [s for e in exprs for s in _nodes(e, sp.Sum)
             if any(bound.is_infinite for lim in s.limits for bound in lim[1:]) and s.free_symbols]
 
 
@@ -933,7 +959,7 @@ def _singular_integrals(exprs) -> list:
     is not defined, and the audit must not call the domain sampled."""
     out = []
     for e in exprs:
-        for integral in e.atoms(sp.Integral):
+        for integral in _nodes(e, sp.Integral):
             for limit in integral.limits:
                 if len(limit) != 3 or not (limit[1].free_symbols | limit[2].free_symbols):
                     continue
@@ -971,7 +997,11 @@ def _own_objects_done(expr):
     def own(e):
         return (type(e).__module__ or "").startswith("symbolic.") and not isinstance(e, sp.Integral) \
             and isinstance(e, sp.Expr) and not e.is_Symbol
-    if not any(own(e) for e in sp.preorder_traversal(expr)):
+    try:            # whether a node is one depends on its type alone: one node of each type
+        found = any(own(next(iter(nodes))) for nodes in _inventory(expr).values())
+    except TypeError:                    # an unhashable piece
+        found = any(own(e) for e in sp.preorder_traversal(expr))
+    if not found:
         return expr
     try:
         return expr.replace(own, lambda e: e.doit())

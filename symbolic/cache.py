@@ -6,7 +6,8 @@ time or a ``checked`` whose symbolic route was cut short.  A verdict is stored u
 that hashes
 
 * the checker's own code: every source file of the :mod:`symbolic` package, the versions of
-  Python, SymPy and mpmath (a change to any of them invalidates every entry), and the source of
+  Python, SymPy and mpmath and their integer arithmetic (gmpy2's or Python's; a change to any
+  of them invalidates every entry), and the source of
   any other module whose classes appear in the claim (a user's own SymPy class);
 * the claim: ``srepr`` of both sides, of its conditions (its assumptions) and of its cases,
   its relation, its seed, and the budget.
@@ -52,8 +53,12 @@ CACHED_STATUSES = ("proved", "failed")
 @functools.lru_cache(maxsize=None)
 def checker_digest() -> str:
     """A hash of everything a verdict depends on besides the claim: the :mod:`symbolic`
-    package's sources and the versions of Python, SymPy and mpmath."""
-    h = hashlib.sha256(f"{FORMAT} {platform.python_version()} {sp.__version__} {mpmath.__version__}".encode())
+    package's sources, the versions of Python, SymPy and mpmath, and the integer arithmetic
+    under them (gmpy2's or Python's)."""
+    from mpmath.libmp import BACKEND
+    from sympy.external.gmpy import GROUND_TYPES
+    h = hashlib.sha256(f"{FORMAT} {platform.python_version()} {sp.__version__} {mpmath.__version__} "
+                       f"{BACKEND} {GROUND_TYPES}".encode())
     folder = os.path.dirname(os.path.abspath(__file__))
     for name in sorted(os.listdir(folder)):
         if name.endswith(".py"):
