@@ -190,12 +190,26 @@ seed_option = Option(("--seed",), dict(type=int_in(0, MAX_SEED), default=0, meta
 def options_for(module, **overrides) -> argparse.Namespace:
     """The options a problem's ``build`` receives, with its defaults and ``overrides``.
 
-    Used by tests and by other programs that call ``build`` without the command line.
+    Used by tests and by other programs that call ``build`` without the command line.  A
+    string is read by the option's type, as the command line reads it (argparse does so for a
+    string default too), so that both give the same options.
+
+    >>> from proofs import alpha_divergence
+    >>> options_for(alpha_divergence).alpha, options_for(alpha_divergence, alpha="1/3").alpha
+    (1/2, 1/3)
     """
-    values = {opt.dest: opt.kwargs.get("default") for opt in getattr(module, "OPTIONS", ())}
+    options = {opt.dest: opt for opt in getattr(module, "OPTIONS", ())}
+    values = {dest: opt.kwargs.get("default") for dest, opt in options.items()}
     values.setdefault("seed", 0)
     unknown = set(overrides) - set(values)
     if unknown:
         raise ValueError(f"{module.ID} has no option {sorted(unknown)[0]!r}")
     values.update(overrides)
+    for dest, value in values.items():
+        kind = options[dest].kwargs.get("type") if dest in options else None
+        if isinstance(value, str) and kind is not None:
+            try:
+                values[dest] = kind(value)
+            except argparse.ArgumentTypeError as exc:
+                raise ValueError(f"{options[dest].flags[0]}: {exc}") from None
     return argparse.Namespace(**values)

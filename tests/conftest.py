@@ -23,9 +23,10 @@ def session_verdicts():
     """The verdict cache of this test process (:class:`symbolic.cache.VerdictCache`), empty when
     the session starts: every verdict in it was decided afresh in this session, and a claim
     that several derivations share (a default and a non-default one, a derivation and its main
-    part) is decided once.  The report fixtures, run through the command line, use it too."""
+    part) is decided once.  It is the folder the command line uses under ``SESSION_CACHE``, so
+    the report fixtures, run through the command line, use it too."""
     from symbolic.cache import VerdictCache
-    return VerdictCache(SESSION_CACHE)
+    return VerdictCache(os.path.join(SESSION_CACHE, "dgm-proofs"))   # as symbolic.store.cache_root
 
 
 @pytest.fixture(scope="session")

@@ -167,3 +167,24 @@ def test_run_checks_each_derivation_while_the_next_is_built(monkeypatch, tmp_pat
                   out=open(os.devnull, "w"))
     assert status == 0
     assert events == [("build", "made-masks"), ("submit",), ("build", "output-size"), ("submit",)]
+
+
+@pytest.mark.parametrize("command", ["run", "report"])
+def test_options_for_gives_each_problem_the_options_of_the_command_line(command):
+    # a string default is read by its option's type, as argparse reads it: alpha-divergence's
+    # "1/2" was a string in options_for and a Rational on the command line, so the registry's
+    # memo kept two derivations and the report tests checked alpha-divergence a second time
+    from proofs import registry
+    from proofs.__main__ import build_parser
+    from proofs.problem import options_for
+    parsed = build_parser().parse_args([command] + (["--out", "r"] if command == "report" else []))
+    for problem in registry.problems():
+        assert registry._key(problem, options_for(problem)) == registry._key(problem, parsed), problem.ID
+
+
+def test_options_for_refuses_a_value_outside_its_range_with_a_value_error():
+    from proofs import alpha_divergence, output_size
+    from proofs.problem import options_for
+    with pytest.raises(ValueError, match="--values"):
+        options_for(output_size, values="1")
+    assert options_for(alpha_divergence, alpha="1/3").alpha == alpha_divergence.alpha_value("1/3")

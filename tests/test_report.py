@@ -1,6 +1,7 @@
 """The solution-set report: both languages build and compile cleanly, every problem is there in
 homework order with its question, the main part comes before the appendix and fits the page
 budget, the mathematics is identical between languages, and the Russian PDF is Russian."""
+import argparse
 import os
 import re
 import shutil
@@ -97,6 +98,17 @@ def test_reports_build_and_exit_cleanly(reports):
     for lang, (status, folder) in reports.items():
         assert status == 0, lang
         assert (folder / "main.tex").exists()
+
+
+def test_the_reports_share_the_verdicts_of_the_derivation_tests(reports, monkeypatch):
+    # the folder the command line uses under the session's XDG_CACHE_HOME (where the report
+    # fixtures ran) is the session's verdict cache: the reports decide no claim again that the
+    # derivation tests decided
+    from conftest import SESSION_CACHE, session_verdicts
+    monkeypatch.setenv("XDG_CACHE_HOME", SESSION_CACHE)
+    command_line = registry.verdict_cache(argparse.Namespace(no_cache=False))
+    assert command_line.store.folder == session_verdicts().store.folder
+    assert len(session_verdicts()) > 100
 
 
 def test_every_problem_is_there_in_homework_order_with_its_question(reports):
