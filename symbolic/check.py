@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import collections.abc
 import fractions
+import functools
 import math
 import multiprocessing
 import multiprocessing.connection
@@ -354,6 +355,8 @@ class Checking:
                                   start=timelimit.inside_checker, cost=_cost) \
             if budget is not None and "fork" in multiprocessing.get_all_start_methods() else None
         self.stream = stream
+        if self.pool is not None:
+            _imported_before_forking()
 
     def __enter__(self):
         if self.pool is not None and self.stream:
@@ -401,6 +404,14 @@ class Checking:
         elif not isinstance(result, Verdict):
             result = Verdict("unknown", "crash", detail="the checker process died")
         return result, seconds
+
+
+@functools.lru_cache(maxsize=None)
+def _imported_before_forking() -> None:
+    """What SymPy imports on first use, imported once before the checker's processes are
+    forked, so that each inherits it instead of importing it again: ``simplify`` imports
+    ``sympy.physics.units`` on its first call (0.2 s, in every worker)."""
+    import sympy.physics.units  # noqa: F401
 
 
 def _timed(job) -> tuple[Verdict, float]:
