@@ -256,10 +256,36 @@ def _conditions(assumptions) -> tuple:
 
 
 def _consistent_conditions(conditions) -> None:
-    """Refuse a set of conditions that no point satisfies: one symbol at a time exactly
-    (its solution sets intersected, integers kept integer), and linear ones together by
-    SymPy's linear real arithmetic (``x < y, y < x``)."""
+    """Refuse a set of conditions that no point satisfies (:func:`_contradiction`).  Deciding
+    that runs in the caller's process, where no time limit applies; a condition with more
+    than rational polynomials in it (``x <= c - exp(-400)`` with ``c`` exactly 1/2 made SymPy
+    compare the two for minutes) is therefore decided in a forked process, under
+    :data:`_CONSISTENCY_SECONDS`; if that runs out, the conditions are taken as they are."""
     relations = [c for c in conditions if isinstance(c, sp.core.relational.Relational)]
+    if all(_rational_polynomial(c.lhs - c.rhs) for c in relations) or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        problem = _contradiction(relations)
+    else:
+        problem, _ = workers_.run(_contradiction, [relations], budget=_CONSISTENCY_SECONDS, workers=1)[0]
+    if isinstance(problem, str):
+        raise ClaimError(problem)
+
+
+_CONSISTENCY_SECONDS = 3.0
+
+
+def _rational_polynomial(gap) -> bool:
+    symbols = sorted(gap.free_symbols, key=str)
+    try:
+        return gap.is_polynomial(*symbols) and all(k.is_Rational for k in sp.Poly(gap, *symbols).coeffs())
+    except Exception:               # not a polynomial SymPy can write down
+        return False
+
+
+def _contradiction(relations) -> str | None:
+    """Why ``relations`` contradict each other, or None: one symbol at a time exactly (its
+    solution sets intersected, integers kept integer), and linear ones together by SymPy's
+    linear real arithmetic (``x < y, y < x``)."""
     by_symbol: dict = {}
     for c in relations:
         if len(c.free_symbols) == 1:
@@ -274,7 +300,7 @@ def _consistent_conditions(conditions) -> None:
         except Exception:
             continue
         if solutions is sp.S.EmptySet:
-            raise ClaimError(f"the assumptions on {sym} contradict each other: " + ", ".join(map(str, group)))
+            return f"the assumptions on {sym} contradict each other: " + ", ".join(map(str, group))
     linear = [c for c in relations if not isinstance(c, (sp.Eq, sp.Ne)) and len(c.free_symbols) > 1
               and all(s.is_real for s in c.free_symbols) and (c.lhs - c.rhs).is_polynomial()
               and sp.Poly(c.lhs - c.rhs, *c.free_symbols).total_degree() <= 1]
@@ -285,7 +311,8 @@ def _consistent_conditions(conditions) -> None:
         except Exception:
             possible = True
         if possible is False:
-            raise ClaimError("the assumptions contradict each other: " + ", ".join(map(str, linear)))
+            return "the assumptions contradict each other: " + ", ".join(map(str, linear))
+    return None
 
 
 def _cases(cases):
@@ -1190,6 +1217,16 @@ def _analytic_at(expr, var, point) -> bool:
 _SCALES = (6, 12, 24, 48)
 
 
+def _scales(expr) -> tuple:
+    """The offsets 10^-k of the numeric approach: :data:`_SCALES`, and past a number of the
+    claim of 10^e or 10^-e with e > 24 also e + 12 and e + 24 (``Min(1, 10**60 x)`` is 1 down to
+    x = 10^-60 and tends to 0 only below); e at most 300."""
+    exponents = [abs(int(mpmath.floor(mpmath.log10(abs(mpmath.mpf(n.p) / n.q)))))
+                 for n in expr.atoms(sp.Rational) if n != 0]
+    e = min(max(exponents, default=0), 300)       # 10^-324 is as deep as it goes
+    return _SCALES + ((e + 12, e + 24) if e > 24 else ())
+
+
 def _approach(expr, var, point, direction, target, conditions, seed) -> str:
     """'agrees', 'disagrees' or 'unknown': does ``expr`` approach ``target`` as ``var`` goes to
     ``point`` from the claimed side(s)?  Offsets are irrational multiples of powers of ten, so
@@ -1204,15 +1241,16 @@ def _approach(expr, var, point, direction, target, conditions, seed) -> str:
     if point in (sp.oo, -sp.oo):
         sides = (1 if point is sp.oo else -1,)
     near, exact = _Near(expr, var, params), _Near(expr, var, params, compile=False)
+    scales = _scales(expr)
     outcomes = set()
     for params_at in parameter_points:
         t = target.xreplace(params_at)
         for side in sides:
-            outcome = _approach_one(near, params_at, point, side, t)
+            outcome = _approach_one(near, params_at, point, side, t, scales)
             if outcome == "disagrees" and near.fast is not None:
                 # compiled values alone never make a 'failed': SymPy's exact evaluation must
                 # disagree too (a compiled function once read RisingFactorial otherwise)
-                confirmed = _approach_one(exact, params_at, point, side, t) == "disagrees"
+                confirmed = _approach_one(exact, params_at, point, side, t, scales) == "disagrees"
                 outcome = "disagrees" if confirmed else "unknown"
             outcomes.add(outcome)
     if "disagrees" in outcomes:
@@ -1250,9 +1288,9 @@ class _Near:
         return exact_value(self.expr.xreplace(params_at).xreplace({self.var: at}), 60)
 
 
-def _approach_one(near, params_at, point, side, target) -> str:
+def _approach_one(near, params_at, point, side, target, scales=_SCALES) -> str:
     values = []
-    for k in _SCALES:
+    for k in scales:
         if point in (sp.oo, -sp.oo):
             at = side * sp.sqrt(2) * sp.Rational(7, 3) * sp.Integer(10) ** k
         else:

@@ -365,3 +365,16 @@ def test_a_limit_is_refuted_only_when_sympys_exact_evaluation_disagrees_too(monk
     monkeypatch.setattr(check_module, "compiled", lambda args, expr: lambda *values: 0)
     assert check_module._approach(sp.sin(x) / x, x, 0, "+-", 1, (), 0) == "unknown"
     assert check_module._approach(sp.sin(x) / x, x, 0, "+-", 2, (), 0) == "disagrees"
+
+
+def test_a_condition_sympy_cannot_compare_quickly_is_not_decided_in_the_callers_process():
+    # c is exactly 1/2: deciding whether x <= c - exp(-400) contradicts anything made SymPy
+    # compare c with 1/2 in the caller's process, where no budget applies, for 163 s
+    from symbolic.check import ClaimError, claim
+    x = sp.Symbol("x", real=True)
+    c = sp.cos(sp.pi / 7) - sp.cos(2 * sp.pi / 7) + sp.cos(3 * sp.pi / 7)
+    began = time.monotonic()
+    package = claim(sp.Rational(1, 2) - x, 0, [x <= c - sp.exp(-400)], relation=">")
+    assert time.monotonic() - began < 30 and package[2] == (x <= c - sp.exp(-400),)
+    with pytest.raises(ClaimError, match="contradict"):          # still refused when decided in time
+        claim(x, x, [x > sp.pi, x < 3])

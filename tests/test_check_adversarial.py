@@ -946,6 +946,36 @@ T("infinities", x, oo, "<", check=lambda: True, why="a real symbol is finite")
 T("infinities", sp.Abs(sp.cot(x)), oo, "<", check=lambda: True, why="cot is finite wherever it is defined")
 T("infinities", sp.Abs(sp.gamma(n)), oo, "<", check=lambda: True, why="gamma is finite wherever it is defined")
 
+
+# ---- the third review (gmpy2, the remembered inventory, and the checker at large) ------------------
+def _outside_the_domain():
+    """At x = y = 1/2 the condition x <= C7 - exp(-400) (1 + y**2) is false (C7 = 1/2 exactly):
+    the point the checker once gave as a counterexample lies outside the domain."""
+    with mpmath.workdps(600):
+        c7 = mpmath.cos(mpmath.pi / 7) - mpmath.cos(2 * mpmath.pi / 7) + mpmath.cos(3 * mpmath.pi / 7)
+        return bool(abs(c7 - mpmath.mpf(1) / 2) < mpmath.mpf(10) ** -590
+                    and mpmath.mpf(1) / 2 > c7 - mpmath.exp(-400) * (1 + mpmath.mpf(1) / 4))
+
+
+T("conditions", (S(1, 2) - x) * (1 + y**2), 0, ">", assumptions=[x <= _C7 - sp.exp(-400) * (1 + y**2)],
+  check=_outside_the_domain, why="x < 1/2 on the whole domain (C7 = 1/2); a 30-digit evaluation of the "
+  "condition gave -0.e-166 at x = y = 1/2, a zero of arbitrary sign, and the point counted as inside")
+_peak = sp.exp(-10**12 * (x - S(1, 3))**2)
+F("bound", sp.Integral(_peak, (x, 0, 1)), 0, "<=",
+  check=lambda: _split_quad(lambda t: mpmath.exp(-10**12 * (t - mpmath.mpf(1) / 3)**2),
+                            [0, mpmath.mpf(1) / 3, 1]) > mpmath.mpf(10) ** -6,
+  why="the integral is sqrt(pi) 10^-6 / 2 > 0; quadrature over [0, 1] misses the peak and gives 0")
+F("limits", L(sp.Min(1, 10**60 * X), X, 0, "+"), 1,
+  check=lambda: sp.Min(1, 10**60 * X).subs(X, S(1, 10**70)) == S(1, 10**10),
+  why="the limit is 0: 10^60 x below x = 10^-60, past the depth the approach looked at (10^-48)")
+F("special", sp.Piecewise((1, (x > 1) & (x < 1 + S(1, 10**9))), (0, True)), 0, at={x: 1 + S(1, 2 * 10**9)},
+  why="two switch points 10^-9 apart: only their midpoint is between them")
+F("special", sp.Heaviside(x - 1, 0) * sp.Heaviside(1 + S(1, 10**8) - x, 0), 0, at={x: 1 + S(1, 2 * 10**8)})
+T("special", sp.Piecewise((1, (x > 1) & (x < 1 + S(1, 10**9))), (0, True)), 0, ">=",
+  at=[{x: 1 + S(1, 2 * 10**9)}, {x: 3}])
+F("sums", sp.Sum(k, (k, 1, n)), n * (n + 1) / 2 + sp.Piecewise((1, n > 100), (0, True)), assumptions=[n >= 1],
+  at={n: 101}, why="an equality whose sum matters only past the short bound 30, at its own switch 100")
+
 for index, case in enumerate(CASES):
     case.name = f"{case.family}-{index}-{'T' if case.truth else 'F'}"
 
