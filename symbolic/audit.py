@@ -1176,10 +1176,6 @@ def _constant_outcome(evaluator, relation):
                 return ("nonreal", entry)
             gap = sp.re(a - b) if relation in (">", ">=") else sp.re(b - a)
             kind = _adaptive_kind(gap)
-            if kind == "zero" and gap.has(sp.Integral):
-                # a quadrature that misses a narrow peak gives 0 at every precision: a zero
-                # counts only from the closed form, where SymPy has one
-                kind, _ = _closed_form_kind(gap)
             if kind == "nonzero":
                 if (exact_value(gap, 30) or 0) < 0:
                     return ("wrong-sign", entry)

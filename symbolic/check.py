@@ -1288,7 +1288,7 @@ class _Near:
         return exact_value(self.expr.xreplace(params_at).xreplace({self.var: at}), 60)
 
 
-def _approach_one(near, params_at, point, side, target, scales=_SCALES) -> str:
+def _approach_one(near, params_at, point, side, target, scales) -> str:
     values = []
     for k in scales:
         if point in (sp.oo, -sp.oo):
